@@ -1,0 +1,14 @@
+from laoyuan.core.scopes import assignments_of, roles_of
+
+
+def workspace(request):
+    """What the base layout needs: is this a staff member or a resident?"""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = roles_of(user)
+    return {
+        "is_staff_member": bool(roles - {"resident"}),
+        "is_resident": "resident" in roles,
+        "my_assignments": assignments_of(user),
+    }

@@ -1,0 +1,31 @@
+"""Who may do what (权限): small named permissions, each granted to a set of roles.
+
+A permission is always exercised within the scope of the assignment that grants it: a grid
+worker may edit residents of her grid, not of the grid next door. `scopes.scope_q` joins the two.
+"""
+
+from laoyuan.core.models import Role
+
+STAFF_ROLES = frozenset(r for r in Role if r != Role.RESIDENT)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # See places, households and residents (masked) in the staff workspace and the API.
+    "registry.view": STAFF_ROLES,
+    # Create and change places, units, households and residents.
+    "registry.edit": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER}),
+    # Import resident rosters.
+    "registry.import": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER}),
+    # Reveal a full ID number or phone number (logged every time).
+    "pii.reveal": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER}),
+    # The resident portal: one's own household, details and compound.
+    "portal.view": frozenset({Role.RESIDENT}),
+    # A resident reveals their own household's details.
+    "portal.reveal": frozenset({Role.RESIDENT}),
+}
+
+
+def roles_with(permission: str) -> frozenset[str]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError as exc:
+        raise ValueError(f"Unknown permission {permission!r}") from exc

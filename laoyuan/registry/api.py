@@ -1,0 +1,5 @@
+"""PLACEHOLDER: the registry API router (replaced by the real endpoints)."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

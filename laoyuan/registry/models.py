@@ -1,0 +1,477 @@
+"""Places and people (地点与人口): district 区 → street 街道 → community 社区 → compound 小区/院落
+→ building 楼栋 → entrance 单元 → dwelling unit 房屋 (专有部分) → household 住户 → resident 居民;
+micro-grids 微网格 group 30–100 households; owners 业主 hold units through ownerships.
+
+Every scoped model declares `scope_paths`: for each level of the place tree, the lookup path from
+the model to that level's primary key. `laoyuan.core.scopes` builds every filter from them, so one
+mechanism decides what a user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, Q, When
+from django.utils.translation import gettext_lazy as _
+
+from laoyuan.core.models import TimeStamped
+
+OLD_COMPOUND_BEFORE_YEAR = 2001  # built before 2001 counts as an old compound (老旧小区)
+
+
+class District(TimeStamped):
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+
+    scope_paths = {"district": "id"}
+
+    class Meta:
+        verbose_name = _("区")
+        verbose_name_plural = _("区")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(TimeStamped):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets")
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+
+    scope_paths = {"district": "district_id", "street": "id"}
+
+    class Meta:
+        verbose_name = _("街道")
+        verbose_name_plural = _("街道")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(TimeStamped):
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities")
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+
+    scope_paths = {"district": "street__district_id", "street": "street_id", "community": "id"}
+
+    class Meta:
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PropertyMode(models.TextChoices):
+    MARKET = "market", _("市场化物业公司")
+    RED = "red", _("红色物业（国有）")
+    TRUST = "trust", _("信托制物业")
+    SELF = "self", _("业主自管小组")
+    CITY = "city", _("物业城市统一管理")
+    INTERIM = "interim", _("临时托管")
+    NONE = "none", _("无物业管理")
+
+
+class Compound(TimeStamped):
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="compounds")
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=80)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    year_built = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    is_old = models.GeneratedField(
+        verbose_name=_("老旧小区"),
+        expression=Case(When(year_built__lt=OLD_COMPOUND_BEFORE_YEAR, then=True), default=False),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    registered_households = models.PositiveIntegerField(_("登记户数"), null=True, blank=True)
+    property_mode = models.CharField(
+        _("物业管理模式"), max_length=16, choices=PropertyMode.choices, default=PropertyMode.NONE
+    )
+
+    scope_paths = {
+        "district": "community__street__district_id",
+        "street": "community__street_id",
+        "community": "community_id",
+        "compound": "id",
+    }
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(TimeStamped):
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
+    number = models.CharField(_("楼栋号"), max_length=20)
+    floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+    # 楼栋长: a resident named head of this building.
+    head = models.ForeignKey(
+        "Resident",
+        verbose_name=_("楼栋长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+        "building": "id",
+    }
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        ordering = ["compound", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "number"], name="building_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}栋"
+
+
+class Entrance(TimeStamped):
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="entrances")
+    number = models.CharField(_("单元号"), max_length=20)
+
+    class Meta:
+        verbose_name = _("单元")
+        verbose_name_plural = _("单元")
+        ordering = ["building", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="entrance_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}单元"
+
+
+class AreaSource(models.TextChoices):
+    REGISTER = "register", _("不动产登记")
+    SURVEY = "survey", _("测绘")
+    CONTRACT = "contract", _("购房合同")
+
+
+class Grid(TimeStamped):
+    """Micro-grid (微网格): 30–100 households, the basic unit of service."""
+
+    RECOMMENDED_MIN = 30
+    RECOMMENDED_MAX = 100
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="grids")
+    name = models.CharField(_("名称"), max_length=60)
+    worker = models.ForeignKey(
+        "core.User",
+        verbose_name=_("网格员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grids",
+    )
+    # 居民小组长: the resident who leads the group of this grid.
+    group_head = models.ForeignKey(
+        "Resident",
+        verbose_name=_("居民小组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+        "grid": "id",
+    }
+
+    class Meta:
+        verbose_name = _("微网格")
+        verbose_name_plural = _("微网格")
+        ordering = ["compound", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "name"], name="grid_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStamped):
+    """Dwelling unit (房屋, the owner's exclusive part 专有部分) with its registered floor area."""
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
+    entrance = models.ForeignKey(
+        Entrance, null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+    # Denormalised from building for scoping and per-compound counts without joins.
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="units")
+    room_number = models.CharField(_("房号"), max_length=20)
+    floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
+    area = models.DecimalField(
+        _("建筑面积（㎡）"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    area_source = models.CharField(
+        _("面积来源"), max_length=12, choices=AreaSource.choices, blank=True
+    )
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+        "building": "building_id",
+        "grid": "households__grid_id",
+        "household": "households__id",
+    }
+
+    class Meta:
+        verbose_name = _("房屋")
+        verbose_name_plural = _("房屋")
+        ordering = ["building", "entrance", "room_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "entrance", "room_number"],
+                name="unit_room_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        entrance = f"{self.entrance.number}单元" if self.entrance_id else ""
+        return f"{self.building.number}栋{entrance}{self.room_number}"
+
+
+class Household(TimeStamped):
+    """A household (住户) living in a unit; owners and tenants alike."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households")
+    # Denormalised for scoping and aggregates at district scale.
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="households")
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="households")
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
+    )
+    is_active = models.BooleanField(_("在住"), default=True)
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+        "building": "building_id",
+        "grid": "grid_id",
+        "household": "id",
+    }
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["unit_id", "id"]
+
+    def __str__(self) -> str:
+        return f"住户 {self.unit}"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    GRANDPARENT = "grandparent", _("祖父母")
+    SIBLING = "sibling", _("兄弟姐妹")
+    OTHER = "other", _("其他")
+
+
+class Tenure(models.TextChoices):
+    OWNER = "owner", _("业主")
+    OWNER_FAMILY = "owner_family", _("业主家属")
+    TENANT = "tenant", _("租户")
+    OTHER = "other", _("其他")
+
+
+ELDERLY_AGE = 65  # "一老": 65 and over
+INFANT_AGE = 3  # "一小": under 3
+
+
+def years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class Resident(TimeStamped):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="residents")
+    name = models.CharField(_("姓名"), max_length=60)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    id_number_cipher = models.TextField(blank=True, editable=False)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
+    phone_cipher = models.TextField(blank=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
+    relation = models.CharField(
+        _("与户主关系"), max_length=16, choices=Relation.choices, default=Relation.HEAD
+    )
+    tenure = models.CharField(
+        _("居住类型"), max_length=16, choices=Tenure.choices, default=Tenure.OWNER
+    )
+    lives_alone = models.BooleanField(_("独居"), default=False)
+    disabled = models.BooleanField(_("残疾"), default=False)
+    low_income = models.BooleanField(_("低保/低收入"), default=False)
+    party_member = models.BooleanField(_("党员"), default=False)
+    is_active = models.BooleanField(_("在住"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+        "building": "household__building_id",
+        "grid": "household__grid_id",
+        "household": "household_id",
+    }
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+        ordering = ["household_id", "id"]
+        indexes = [
+            models.Index(fields=["compound", "birth_date"]),
+            models.Index(fields=["compound", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age(self, today: dt.date | None = None) -> int | None:
+        if not self.birth_date:
+            return None
+        today = today or dt.date.today()
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
+
+
+class OwnerKind(models.TextChoices):
+    PERSON = "person", _("个人")
+    ORGANISATION = "organisation", _("单位")
+    DEVELOPER = "developer", _("开发建设单位（未售出/未交付）")
+
+
+class Owner(TimeStamped):
+    """An owner (业主) as a voting person: all units of the same buyer count as one person,
+    all units the developer still holds count as one person (SPC interpretation, arts. 8–9)."""
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="owners")
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=OwnerKind.choices, default=OwnerKind.PERSON
+    )
+    name = models.CharField(_("名称"), max_length=120)
+    id_number_cipher = models.TextField(blank=True, editable=False)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("证件号"), max_length=24, blank=True, editable=False)
+    phone_cipher = models.TextField(blank=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
+    resident = models.ForeignKey(
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ownerships_as_owner",
+    )
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+        "building": "ownerships__unit__building_id",
+        "household": "ownerships__unit__households__id",
+    }
+
+    class Meta:
+        verbose_name = _("业主")
+        verbose_name_plural = _("业主")
+        ordering = ["compound", "name"]
+        constraints = [
+            # One voting person per identity per compound; one developer per compound.
+            models.UniqueConstraint(
+                fields=["compound", "id_number_index"],
+                name="owner_identity_unique",
+                condition=~Q(id_number_index=""),
+            ),
+            models.UniqueConstraint(
+                fields=["compound"],
+                name="one_developer_per_compound",
+                condition=Q(kind="developer"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ownership(TimeStamped):
+    """Links a unit to one of its owners; co-owners of a unit each have a row."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
+    share = models.DecimalField(
+        _("份额"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("按份共有时的份额（0–1）；共同共有留空"),
+    )
+    since = models.DateField(_("取得日期"), null=True, blank=True)
+
+    scope_paths = {
+        "district": "unit__compound__community__street__district_id",
+        "street": "unit__compound__community__street_id",
+        "community": "unit__compound__community_id",
+        "compound": "unit__compound_id",
+        "building": "unit__building_id",
+        "household": "unit__households__id",
+    }
+
+    class Meta:
+        verbose_name = _("产权关系")
+        verbose_name_plural = _("产权关系")
+        constraints = [models.UniqueConstraint(fields=["unit", "owner"], name="ownership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} → {self.unit}"

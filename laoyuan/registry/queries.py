@@ -1,0 +1,179 @@
+"""Reads of the registry, already scoped to the user. Views and the API read through these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from laoyuan.core import pii
+from laoyuan.core.models import User
+from laoyuan.core.scopes import visible
+from laoyuan.registry.models import (
+    ELDERLY_AGE,
+    INFANT_AGE,
+    Building,
+    Community,
+    Compound,
+    Grid,
+    Household,
+    Resident,
+    Street,
+    Unit,
+    years_ago,
+)
+
+
+def streets_for(user: User) -> QuerySet[Street]:
+    return visible(user, Street)
+
+
+def communities_for(user: User) -> QuerySet[Community]:
+    return visible(user, Community).select_related("street")
+
+
+def compounds_for(user: User) -> QuerySet[Compound]:
+    return visible(user, Compound).select_related("community")
+
+
+def buildings_for(user: User) -> QuerySet[Building]:
+    return visible(user, Building).select_related("compound")
+
+
+def grids_for(user: User) -> QuerySet[Grid]:
+    return visible(user, Grid).select_related("compound", "worker", "group_head")
+
+
+def units_for(user: User) -> QuerySet[Unit]:
+    return visible(user, Unit).select_related("building", "entrance")
+
+
+def households_for(user: User) -> QuerySet[Household]:
+    return visible(user, Household).select_related("unit__building", "unit__entrance", "grid")
+
+
+def residents_for(
+    user: User,
+    *,
+    search: str = "",
+    compound_id: int | None = None,
+    building_id: int | None = None,
+    grid_id: int | None = None,
+    age_group: str = "",
+    flag: str = "",
+    today: dt.date | None = None,
+) -> QuerySet[Resident]:
+    """Residents the user may see, filtered.
+
+    `search` matches a name prefix, or, when it looks like a complete ID or phone number,
+    the exact number through its keyed hash (never by decrypting)."""
+    qs = visible(user, Resident).select_related(
+        "household__unit__building", "household__unit__entrance", "compound"
+    )
+    term = pii.normalize_text(search)
+    if term:
+        id_like = pii.normalize_id_number(term)
+        phone_like = pii.normalize_phone(term)
+        if len(id_like) == 18 and id_like[:17].isdigit():
+            qs = qs.filter(id_number_index=pii.blind_index("id", id_like))
+        elif phone_like.isdigit() and len(phone_like) >= 7:
+            qs = qs.filter(phone_index=pii.blind_index("phone", phone_like))
+        else:
+            qs = qs.filter(name__startswith=term)
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
+    if building_id:
+        qs = qs.filter(household__building_id=building_id)
+    if grid_id:
+        qs = qs.filter(household__grid_id=grid_id)
+    today = today or dt.date.today()
+    if age_group == "elderly":
+        qs = qs.filter(birth_date__lte=years_ago(today, ELDERLY_AGE))
+    elif age_group == "infant":
+        qs = qs.filter(birth_date__gt=years_ago(today, INFANT_AGE))
+    if flag in {"lives_alone", "disabled", "low_income", "party_member"}:
+        qs = qs.filter(**{flag: True})
+    return qs.order_by("compound_id", "household_id", "id")
+
+
+@dataclass(frozen=True)
+class AgeRow:
+    """Age structure of one group of residents (一老一小)."""
+
+    key: int | None
+    label: str
+    residents: int
+    elderly: int  # aged 65 and over
+    infants: int  # under 3
+
+    @property
+    def elderly_share_percent(self) -> str:
+        """Share of residents 65+, as a percentage with one decimal, exact (no floats)."""
+        if not self.residents:
+            return "0.0"
+        tenths = (self.elderly * 1000 * 2 + self.residents) // (2 * self.residents)
+        return f"{tenths // 10}.{tenths % 10}"
+
+
+def _age_counts(today: dt.date) -> dict:
+    elderly_born = years_ago(today, ELDERLY_AGE)
+    infant_born = years_ago(today, INFANT_AGE)
+    return {
+        "residents": Count("id"),
+        "elderly": Count("id", filter=Q(birth_date__lte=elderly_born)),
+        "infants": Count("id", filter=Q(birth_date__gt=infant_born)),
+    }
+
+
+@dataclass(frozen=True)
+class AgeStructure:
+    total: AgeRow
+    by_building: list[AgeRow]
+    by_grid: list[AgeRow]
+
+
+def age_structure(compound: Compound, *, today: dt.date | None = None) -> AgeStructure:
+    """Residents 65+ and under 3, for the compound, per building and per micro-grid.
+
+    Three aggregate queries plus two for labels, whatever the size of the compound."""
+    today = today or dt.date.today()
+    counts = _age_counts(today)
+    base = Resident.objects.filter(compound=compound, is_active=True)
+    total = base.aggregate(**counts)
+    buildings = {b.pk: str(b) for b in Building.objects.filter(compound=compound)}
+    grids = {g.pk: g.name for g in Grid.objects.filter(compound=compound)}
+    by_building = [
+        AgeRow(
+            row["household__building_id"],
+            buildings.get(row["household__building_id"], "—"),
+            row["residents"],
+            row["elderly"],
+            row["infants"],
+        )
+        for row in base.values("household__building_id").annotate(**counts)
+    ]
+    by_grid = [
+        AgeRow(
+            row["household__grid_id"],
+            grids.get(row["household__grid_id"], "未划入网格"),
+            row["residents"],
+            row["elderly"],
+            row["infants"],
+        )
+        for row in base.values("household__grid_id").annotate(**counts)
+    ]
+    by_building.sort(key=lambda r: _natural(r.label))
+    by_grid.sort(key=lambda r: (r.key is None, _natural(r.label)))
+    return AgeStructure(
+        total=AgeRow(
+            compound.pk, compound.name, total["residents"], total["elderly"], total["infants"]
+        ),
+        by_building=by_building,
+        by_grid=by_grid,
+    )
+
+
+def _natural(label: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", label))
