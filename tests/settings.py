@@ -14,3 +14,4 @@ from laoyuan.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405 (whitenoise warns when it is missing)
