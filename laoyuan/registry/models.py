@@ -252,11 +252,17 @@ class Unit(TimeStamped):
         verbose_name_plural = _("房屋")
         ordering = ["building", "entrance", "room_number"]
         constraints = [
+            # Two conditional constraints, because NULLS NOT DISTINCT exists only on PostgreSQL.
             models.UniqueConstraint(
                 fields=["building", "entrance", "room_number"],
                 name="unit_room_unique",
-                nulls_distinct=False,
-            )
+                condition=Q(entrance__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["building", "room_number"],
+                name="unit_room_unique_no_entrance",
+                condition=Q(entrance__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

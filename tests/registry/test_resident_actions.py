@@ -104,3 +104,20 @@ def test_household_grid_must_belong_to_the_same_compound(world):
     actions.household_assign_grid(actor=world.li, household=world.h1, grid=world.grid_b)
     world.h1.refresh_from_db()
     assert world.h1.grid == world.grid_b
+
+
+def test_a_room_number_is_unique_per_building_with_or_without_entrance(world):
+    from django.db import IntegrityError, transaction
+
+    from laoyuan.registry.models import Unit
+
+    Unit.objects.create(building=world.b1, compound=world.wufuyuan, room_number="601")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Unit.objects.create(building=world.b1, compound=world.wufuyuan, room_number="601")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Unit.objects.create(
+            building=world.b1,
+            entrance=world.u101.entrance,
+            compound=world.wufuyuan,
+            room_number="101",
+        )

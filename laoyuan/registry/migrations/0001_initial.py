@@ -288,7 +288,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='unit',
-            constraint=models.UniqueConstraint(fields=('building', 'entrance', 'room_number'), name='unit_room_unique', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('entrance__isnull', False)), fields=('building', 'entrance', 'room_number'), name='unit_room_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='unit',
+            constraint=models.UniqueConstraint(condition=models.Q(('entrance__isnull', True)), fields=('building', 'room_number'), name='unit_room_unique_no_entrance'),
         ),
         migrations.AddConstraint(
             model_name='ownership',
