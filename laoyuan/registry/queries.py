@@ -58,6 +58,7 @@ def residents_for(
     user: User,
     *,
     search: str = "",
+    community_id: int | None = None,
     compound_id: int | None = None,
     building_id: int | None = None,
     grid_id: int | None = None,
@@ -82,6 +83,8 @@ def residents_for(
             qs = qs.filter(phone_index=pii.blind_index("phone", phone_like))
         else:
             qs = qs.filter(name__startswith=term)
+    if community_id:
+        qs = qs.filter(compound__community_id=community_id)
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
     if building_id:
