@@ -180,3 +180,168 @@ def age_structure(compound: Compound, *, today: dt.date | None = None) -> AgeStr
 
 def _natural(label: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", label))
+
+
+# --- Counts for the staff pages --------------------------------------------------------------
+# The pages list one page of places at a time and then ask for the counts of just those places,
+# grouped in the database: a fixed number of queries, whatever the size of the district.
+
+
+def share_percent(part: int, whole: int) -> str:
+    """`part` of `whole` as a percentage with one decimal, rounded half up, exact (no floats)."""
+    if not whole:
+        return "0.0"
+    tenths = (part * 1000 * 2 + whole) // (2 * whole)
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+@dataclass(frozen=True)
+class PlaceCounts:
+    """Active households and residents of a place, with 65+ and under-3 (一老一小)."""
+
+    households: int = 0
+    residents: int = 0
+    elderly: int = 0
+    infants: int = 0
+
+    @property
+    def elderly_share_percent(self) -> str:
+        return share_percent(self.elderly, self.residents)
+
+    def __add__(self, other: PlaceCounts) -> PlaceCounts:
+        return PlaceCounts(
+            self.households + other.households,
+            self.residents + other.residents,
+            self.elderly + other.elderly,
+            self.infants + other.infants,
+        )
+
+
+def place_counts(
+    compound_ids: list[int], *, today: dt.date | None = None
+) -> dict[int, PlaceCounts]:
+    """Counts per compound for compounds the caller has already found visible. Two grouped
+    queries; compounds without households are missing from the result (read with .get)."""
+    if not compound_ids:
+        return {}
+    today = today or dt.date.today()
+    households = dict(
+        Household.objects.filter(compound_id__in=compound_ids, is_active=True)
+        .values_list("compound_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, PlaceCounts] = {
+        cid: PlaceCounts(households=n) for cid, n in households.items()
+    }
+    rows = (
+        Resident.objects.filter(compound_id__in=compound_ids, is_active=True)
+        .values("compound_id")
+        .annotate(**_age_counts(today))
+        .order_by()
+    )
+    for row in rows:
+        cid = row["compound_id"]
+        result[cid] = PlaceCounts(
+            households=households.get(cid, 0),
+            residents=row["residents"],
+            elderly=row["elderly"],
+            infants=row["infants"],
+        )
+    return result
+
+
+def community_totals(community: Community, *, today: dt.date | None = None) -> PlaceCounts:
+    """Counts for a whole community (社区), two aggregate queries."""
+    today = today or dt.date.today()
+    households = Household.objects.filter(
+        compound__community_id=community.pk, is_active=True
+    ).count()
+    ages = Resident.objects.filter(compound__community_id=community.pk, is_active=True).aggregate(
+        **_age_counts(today)
+    )
+    return PlaceCounts(households, ages["residents"], ages["elderly"], ages["infants"])
+
+
+def grid_household_counts(grid_ids: list[int]) -> dict[int, int]:
+    """Active households per micro-grid (微网格), for grids already found visible."""
+    if not grid_ids:
+        return {}
+    return dict(
+        Household.objects.filter(grid_id__in=grid_ids, is_active=True)
+        .values_list("grid_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+@dataclass(frozen=True)
+class BuildingCounts:
+    units: int = 0
+    households: int = 0
+
+
+def building_counts(building_ids: list[int]) -> dict[int, BuildingCounts]:
+    """Units and active households per building (楼栋), for buildings already found visible."""
+    if not building_ids:
+        return {}
+    units = dict(
+        Unit.objects.filter(building_id__in=building_ids)
+        .values_list("building_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    households = dict(
+        Household.objects.filter(building_id__in=building_ids, is_active=True)
+        .values_list("building_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        bid: BuildingCounts(units.get(bid, 0), households.get(bid, 0))
+        for bid in set(units) | set(households)
+    }
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    households: int = 0
+    residents: int = 0
+
+
+def unit_counts(unit_ids: list[int]) -> dict[int, UnitCounts]:
+    """Active households and residents per dwelling unit (房屋), for units already visible."""
+    if not unit_ids:
+        return {}
+    households = dict(
+        Household.objects.filter(unit_id__in=unit_ids, is_active=True)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    residents = dict(
+        Resident.objects.filter(household__unit_id__in=unit_ids, is_active=True)
+        .values_list("household__unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        uid: UnitCounts(households.get(uid, 0), residents.get(uid, 0))
+        for uid in set(households) | set(residents)
+    }
+
+
+def household_members(
+    user: User, household_ids: list[int], *, permission: str = "registry.view"
+) -> dict[int, list[Resident]]:
+    """The residents of these households the user may see, grouped by household, one query."""
+    members: dict[int, list[Resident]] = {hid: [] for hid in household_ids}
+    if not household_ids:
+        return members
+    for resident in (
+        visible(user, Resident, permission)
+        .filter(household_id__in=household_ids)
+        .order_by("household_id", "id")
+    ):
+        members[resident.household_id].append(resident)
+    return members
