@@ -481,3 +481,144 @@ class Ownership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.owner} → {self.unit}"
+
+
+# --- Roster import (花名册导入) ------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("已上传，等待检查")  # file stored, preview task queued
+    PREVIEWING = "previewing", _("正在检查")  # the preview task is reading the file
+    PREVIEWED = "previewed", _("已检查，待确认导入")  # preview ready; may be committed
+    COMMITTING = "committing", _("正在导入")  # the commit task is writing
+    COMMITTED = "committed", _("已导入")  # done; the valid rows are in the registry
+    FAILED = "failed", _("检查失败")  # the file could not be read; nothing was written
+
+
+# Which status may follow which. A failed commit goes back to PREVIEWED: it wrote nothing.
+IMPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ImportStatus.UPLOADED: frozenset({ImportStatus.PREVIEWING, ImportStatus.FAILED}),
+    ImportStatus.PREVIEWING: frozenset({ImportStatus.PREVIEWED, ImportStatus.FAILED}),
+    ImportStatus.PREVIEWED: frozenset({ImportStatus.COMMITTING}),
+    ImportStatus.COMMITTING: frozenset({ImportStatus.COMMITTED, ImportStatus.PREVIEWED}),
+    ImportStatus.COMMITTED: frozenset(),
+    ImportStatus.FAILED: frozenset(),
+}
+IMPORT_BUSY_STATUSES = frozenset(
+    {ImportStatus.UPLOADED, ImportStatus.PREVIEWING, ImportStatus.COMMITTING}
+)
+
+
+def _import_upload_to(batch: ImportBatch, filename: str) -> str:
+    # The stored name never reuses the user's file name (it may hold personal names).
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"imports/{batch.compound.code}/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class ImportBatch(TimeStamped):
+    """One uploaded roster file (花名册) for one compound: its preview and, once confirmed,
+    its commit. The original file is kept; rejected rows are kept as ImportRowError rows."""
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="imports")
+    created_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    original = models.FileField(_("原始文件"), upload_to=_import_upload_to, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file_kind = models.CharField(_("文件类型"), max_length=8)  # xlsx, xls or csv
+    file_size = models.PositiveBigIntegerField(_("文件大小（字节）"))
+    file_sha256 = models.CharField(_("文件指纹（SHA-256）"), max_length=64, db_index=True)
+    # Where the data was found: sheet, header row (as Excel numbers it) and the column mapping
+    # [{"index": 0, "header": "身份证号码", "field": "id_number" | null}, …].
+    sheet_name = models.CharField(_("工作表"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("表头所在行"), null=True, blank=True)
+    columns = models.JSONField(_("列"), default=list, blank=True)
+    # Preview counts.
+    rows_read = models.PositiveIntegerField(_("读取行数"), default=0)
+    rows_valid = models.PositiveIntegerField(_("有效行数"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("有问题行数"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("重复行数"), default=0)
+    # What a commit would do to residents (preview), and what it did (commit).
+    plan_create = models.PositiveIntegerField(_("将新增居民"), default=0)
+    plan_update = models.PositiveIntegerField(_("将更新居民"), default=0)
+    plan_unchanged = models.PositiveIntegerField(_("无变化居民"), default=0)
+    done_create = models.PositiveIntegerField(_("已新增居民"), null=True, blank=True)
+    done_update = models.PositiveIntegerField(_("已更新居民"), null=True, blank=True)
+    done_unchanged = models.PositiveIntegerField(_("未变化居民"), null=True, blank=True)
+    # Places and owners: {"buildings": n, "units": n, "areas_changed": n, …, "notes": […]}.
+    plan_details = models.JSONField(_("预览明细"), default=dict, blank=True)
+    done_details = models.JSONField(_("导入明细"), default=dict, blank=True)
+    error_message = models.TextField(_("错误信息"), blank=True)
+    previewed_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("确认导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    scope_paths = {
+        "district": "compound__community__street__district_id",
+        "street": "compound__community__street_id",
+        "community": "compound__community_id",
+        "compound": "compound_id",
+    }
+
+    class Meta:
+        verbose_name = _("花名册导入批次")
+        verbose_name_plural = _("花名册导入批次")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["compound", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in IMPORT_BUSY_STATUSES
+
+
+class ImportRowError(models.Model):
+    """A row of the uploaded file that will not be imported, with every reason.
+
+    `problems` is [{"column": header text as in the file ("" for the whole row), "reason":
+    Chinese text, "value": what was typed, ID/phone masked}]. `cells` holds the row's original
+    cells as text (ID/phone masked) for the rejected-rows download."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField(_("行号"))
+    # True when the row's only problem is that its (unit, ID number) appeared earlier.
+    is_duplicate = models.BooleanField(_("重复行"), default=False)
+    problems = models.JSONField(_("问题"), default=list)
+    cells = models.JSONField(_("原始内容"), default=list)
+
+    scope_paths = {
+        "district": "batch__compound__community__street__district_id",
+        "street": "batch__compound__community__street_id",
+        "community": "batch__compound__community_id",
+        "compound": "batch__compound_id",
+    }
+
+    class Meta:
+        verbose_name = _("导入问题行")
+        verbose_name_plural = _("导入问题行")
+        ordering = ["batch", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row_number"], name="import_row_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.batch_id} 第{self.row_number}行"
