@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from local static files instead of a CDN
     "laoyuan.core",
     "laoyuan.registry",
 ]
