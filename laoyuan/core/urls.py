@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from laoyuan.core import views
+from laoyuan.core import token_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", token_views.tokens, name="tokens"),
+    path("account/tokens/revoke/", token_views.token_revoke, name="token_revoke"),
 ]
