@@ -19,6 +19,7 @@ from laoyuan.registry.models import (
     Compound,
     Grid,
     Household,
+    Ownership,
     Resident,
     Street,
     Unit,
@@ -345,3 +346,40 @@ def household_members(
     ):
         members[resident.household_id].append(resident)
     return members
+
+
+def unit_ownerships(user: User, unit: Unit) -> QuerySet[Ownership]:
+    """Who owns this unit (业主), as far as the user may see owners; ID numbers stay masked."""
+    return (
+        visible(user, Ownership)
+        .filter(unit=unit)
+        .select_related("owner")
+        .order_by("owner__name", "id")
+    )
+
+
+def editable_household_ids(user: User, household_ids: list[int]) -> set[int]:
+    """Which of these households the user may add residents to, in one query."""
+    if not household_ids:
+        return set()
+    return set(
+        visible(user, Household, "registry.edit")
+        .filter(pk__in=household_ids)
+        .values_list("pk", flat=True)
+    )
+
+
+def portal_households(user: User) -> QuerySet[Household]:
+    """A resident's own household(s) for the portal, with what the portal shows of the place:
+    the compound, the building head (楼栋长), the grid worker and the group head."""
+    return (
+        visible(user, Household, "portal.view")
+        .select_related(
+            "compound",
+            "unit__building__head",
+            "unit__entrance",
+            "grid__worker",
+            "grid__group_head",
+        )
+        .order_by("id")
+    )
