@@ -44,6 +44,10 @@ class ResidentFilterForm(forms.Form):
     age = forms.ChoiceField(label=_("年龄段"), required=False, choices=AGE_GROUPS)
     flag = forms.ChoiceField(label=_("关怀标记"), required=False, choices=FLAGS)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def filters(self) -> dict:
         """The valid filters as keyword arguments of `queries.residents_for`; bad ones dropped."""
         self.is_valid()  # keeps the fields that are valid in cleaned_data
@@ -106,6 +110,7 @@ class ResidentForm(forms.Form):
     PLAIN_FIELDS = ("name", "sex", "birth_date", "relation", "tenure", *FLAG_FIELDS, "note")
 
     def __init__(self, *args, resident=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Chinese labels take no trailing colon here
         self.resident = resident
         if resident is not None and "initial" not in kwargs:
             kwargs["initial"] = {

@@ -138,17 +138,18 @@ def _ancestors(compound: Compound) -> list[models.Model]:
 
 
 class BoundedPaginator(Paginator):
-    """Counts at most RESIDENT_COUNT_CAP rows, so the count stays cheap on a whole district."""
+    """Counts at most `cap` rows, so the count stays cheap on a whole street or district."""
 
-    cap = RESIDENT_COUNT_CAP
+    def __init__(self, object_list, per_page, *, cap: int = RESIDENT_COUNT_CAP, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+        self.capped = False
 
     @cached_property
     def count(self) -> int:
         found = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = found > self.cap
         return min(found, self.cap)
-
-    capped = False
 
 
 @dataclass
@@ -540,7 +541,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     residents = _paginate(
         request,
-        queries.residents_for(user, **filters),
+        # Ciphertexts are never needed on a list: leave them in the database.
+        queries.residents_for(user, **filters).defer("id_number_cipher", "phone_cipher"),
         per_page=RESIDENTS_PER_PAGE,
         paginator_class=BoundedPaginator,
     )
