@@ -35,9 +35,7 @@ def test_openapi_documents_masked_numbers_and_string_areas(db):
     assert "id_number_cipher" not in resident and "id_number_index" not in resident
     assert components["UnitOut"]["properties"]["area"]["anyOf"][0]["type"] == "string"
     limit = next(
-        p
-        for p in schema["paths"]["/api/v1/residents"]["get"]["parameters"]
-        if p["name"] == "limit"
+        p for p in schema["paths"]["/api/v1/residents"]["get"]["parameters"] if p["name"] == "limit"
     )
     assert limit["schema"]["maximum"] == 200
 
