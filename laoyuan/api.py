@@ -20,3 +20,7 @@ install_error_handlers(api)
 from laoyuan.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+
+from laoyuan.registry.import_api import router as import_router  # noqa: E402
+
+api.add_router("/", import_router)
