@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 def test_li_creates_uses_and_revokes_a_token(page, browser, live_server, e2e_world, sign_in):
     sign_in(page, e2e_world.li)
-    page.goto("/account/tokens/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="API 令牌").click()
     expect(page.get_by_role("heading", name="API 令牌", level=1)).to_be_visible()
     expect(page.get_by_text("您还没有令牌。")).to_be_visible()
 
