@@ -168,3 +168,59 @@ def test_a_role_that_may_see_but_not_edit_gets_403_on_writes(world, login):
         assert response.status_code == 403, (method, url)
         assert response.json() == {"detail": "您的角色无权执行此操作"}
     assert _snapshot() == before
+
+
+# What each member of the cast sees of the small world: the number of items of each list, and
+# the status of each detail (on 五福苑 and its first household's objects).
+CAST_LISTS = {
+    #            streets communities compounds buildings grids units households residents
+    "wang": (1, 2, 3, 2, 2, 3, 3, 4),
+    "li": (0, 1, 2, 2, 2, 3, 3, 4),
+    "zhang": (0, 0, 0, 0, 1, 2, 2, 3),
+    "chen": (0, 0, 1, 2, 2, 3, 3, 4),
+    "zhao": (0, 0, 1, 2, 2, 3, 3, 4),
+    "sun": (0, 0, 1, 2, 2, 3, 3, 4),
+    "zhou": (0, 1, 2, 2, 2, 3, 3, 4),
+    "liu": (0, 0, 0, 0, 0, 0, 0, 0),
+    "qian": (0, 1, 1, 1, 0, 1, 1, 1),
+    "nobody": (0, 0, 0, 0, 0, 0, 0, 0),
+}
+LISTS = ["/streets", "/communities", "/compounds", "/buildings", "/grids", "/units",
+         "/households", "/residents"]  # fmt: skip
+CAST_DETAILS = {
+    #          compound age-structure unit-owners resident me me/household
+    "wang": (200, 200, 200, 200, 200, 404),
+    "li": (200, 200, 200, 200, 200, 404),
+    "zhang": (404, 404, 200, 200, 200, 404),
+    "chen": (200, 200, 200, 200, 200, 404),
+    "zhao": (200, 200, 200, 200, 200, 404),
+    "sun": (200, 200, 200, 200, 200, 404),
+    "zhou": (200, 200, 200, 200, 200, 404),
+    "liu": (404, 404, 404, 404, 200, 200),
+    "qian": (404, 404, 404, 404, 200, 404),
+    "nobody": (404, 404, 404, 404, 200, 404),
+}
+DETAILS = [
+    "/compounds/{compound_id}",
+    "/compounds/{compound_id}/age-structure",
+    "/units/{unit_id}/owners",
+    "/residents/{resident_id}",
+    "/me",
+    "/me/household",
+]
+
+
+def test_the_cast_tables_cover_every_get_endpoint():
+    gets = {path for method, path in OPERATIONS if method == "GET"}
+    assert gets == set(LISTS) | set(DETAILS)
+
+
+@pytest.mark.parametrize("member", sorted(CAST_LISTS))
+def test_every_member_of_the_cast_sees_their_share_of_every_endpoint(world, login, member):
+    client = login(getattr(world, member))
+    counts = tuple(client.get(f"{API}{path}").json()["count"] for path in LISTS)
+    assert counts == CAST_LISTS[member]
+    statuses = tuple(
+        client.get(f"{API}{_fill(world, path, IN_SCOPE_OF_LI)}").status_code for path in DETAILS
+    )
+    assert statuses == CAST_DETAILS[member]
