@@ -7,8 +7,6 @@ enqueues the commit; poll `GET /imports/{id}` for the status. Rejected rows are 
 are masked.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.conf import settings
