@@ -12,6 +12,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laoyuan.core.audit import audit_log
 from laoyuan.core.models import ApiToken, User
@@ -43,17 +44,20 @@ def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiT
         raise PermissionDenied("api_token.create")
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "请填写令牌名称，例如“数据同步脚本”"})
+        raise ValidationError({"name": _("请填写令牌名称，例如“数据同步脚本”")})
     if len(name) > TOKEN_NAME_MAX:
-        raise ValidationError({"name": f"令牌名称最多{TOKEN_NAME_MAX}个字符"})
+        raise ValidationError({"name": _("令牌名称最多%(n)s个字符") % {"n": TOKEN_NAME_MAX}})
     if any(ord(c) < 32 for c in name):
-        raise ValidationError({"name": "令牌名称不能包含控制字符"})
+        raise ValidationError({"name": _("令牌名称不能包含控制字符")})
     # Lock the user's row so two simultaneous requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
     if active >= ACTIVE_TOKENS_MAX:
         raise ValidationError(
-            {"name": f"最多可同时持有{ACTIVE_TOKENS_MAX}个有效令牌，请先撤销不再使用的令牌"}
+            {
+                "name": _("最多可同时持有%(n)s个有效令牌，请先撤销不再使用的令牌")
+                % {"n": ACTIVE_TOKENS_MAX}
+            }
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -27,6 +28,7 @@ from laoyuan.core.scopes import assignments_of, get_visible_or_404, visible
 from laoyuan.registry import actions, queries
 from laoyuan.registry.models import (
     Building,
+    Compound,
     Grid,
     Household,
     Ownership,
@@ -126,9 +128,7 @@ def compound_list(request: HttpRequest, filters: Query[CompoundFilters]):
 @router.get("/compounds/{compound_id}", response=CompoundDetailOut, tags=PLACES, summary="小区详情")
 def compound_detail(request: HttpRequest, compound_id: int = _pk("小区编号")):
     compound = get_visible_or_404(
-        _user(request),
-        queries.compounds_for(_user(request)).select_related("community__street"),
-        pk=compound_id,
+        _user(request), Compound.objects.select_related("community__street"), pk=compound_id
     )
     compound.counts = CompoundCounts(
         buildings=compound.buildings.count(),
@@ -148,9 +148,7 @@ def compound_detail(request: HttpRequest, compound_id: int = _pk("小区编号")
     description="在住居民中65岁及以上与3岁以下的人数和占比：全小区、每栋楼、每个微网格。",
 )
 def compound_age_structure(request: HttpRequest, compound_id: int = _pk("小区编号")):
-    compound = get_visible_or_404(
-        _user(request), queries.compounds_for(_user(request)), pk=compound_id
-    )
+    compound = get_visible_or_404(_user(request), Compound, pk=compound_id)
     today = dt.date.today()
     ages = queries.age_structure(compound, today=today)
     return {
@@ -174,7 +172,9 @@ def building_list(request: HttpRequest, filters: Query[CompoundFilter]):
 @router.get("/grids", response=list[GridOut], tags=PLACES, summary="微网格列表")
 @paginate(Page)
 def grid_list(request: HttpRequest, filters: Query[CompoundFilter]):
-    qs = queries.grids_for(_user(request)).annotate(household_count=Count("households"))
+    qs = queries.grids_for(_user(request)).annotate(
+        household_count=Count("households", filter=Q(households__is_active=True))
+    )
     if filters.compound:
         qs = qs.filter(compound_id=filters.compound)
     return qs.order_by("pk")
@@ -258,11 +258,10 @@ def resident_list(request: HttpRequest, filters: Query[ResidentFilters]):
 
 
 def _resident_detail(user: User, resident_id: int) -> Resident:
-    return get_visible_or_404(
-        user,
-        queries.residents_for(user).select_related("household__grid"),
-        pk=resident_id,
+    related = Resident.objects.select_related(
+        "household__unit__building", "household__unit__entrance", "household__grid", "compound"
     )
+    return get_visible_or_404(user, related, pk=resident_id)
 
 
 @router.get("/residents/{resident_id}", response=ResidentDetailOut, tags=PEOPLE, summary="居民详情")
@@ -308,11 +307,11 @@ def _check_id_consistency(
         return  # the action reports the bad number itself
     errors = {}
     if birth_date and birth_date != facts.birth_date:
-        errors["birth_date"] = (
-            f"出生日期与身份证号不一致（身份证号中为{facts.birth_date:%Y-%m-%d}）"
-        )
+        errors["birth_date"] = _("出生日期与身份证号不一致（身份证号中为%(date)s）") % {
+            "date": facts.birth_date.isoformat()
+        }
     if sex and sex != facts.sex:
-        errors["sex"] = "性别与身份证号不一致"
+        errors["sex"] = _("性别与身份证号不一致")
     if errors:
         raise ValidationError(errors)
 
@@ -393,8 +392,16 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn, building_id: int = 
 
 
 def _room_taken(building: Building, data: dict) -> str:
-    entrance = f"{data['entrance_number']}单元" if data["entrance_number"] else ""
-    return f"{building.number}栋{entrance}已有房号{data['room_number']}"
+    if data["entrance_number"]:
+        return _("%(building)s栋%(entrance)s单元已有房号%(room)s") % {
+            "building": building.number,
+            "entrance": data["entrance_number"],
+            "room": data["room_number"],
+        }
+    return _("%(building)s栋已有房号%(room)s") % {
+        "building": building.number,
+        "room": data["room_number"],
+    }
 
 
 def _grid_or_error(user: User, grid_id: int | None) -> Grid | None:
@@ -402,7 +409,7 @@ def _grid_or_error(user: User, grid_id: int | None) -> Grid | None:
         return None
     grid = visible(user, Grid).filter(pk=grid_id).first()
     if grid is None:
-        raise ValidationError({"grid_id": "未找到该微网格"})
+        raise ValidationError({"grid_id": _("未找到该微网格")})
     return grid
 
 

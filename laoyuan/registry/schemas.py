@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator
 
@@ -32,7 +33,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 def _no_control_characters(value: str) -> str:
     # NUL and friends break PostgreSQL text columns and have no business in a name or note.
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ValueError("不能包含控制字符（如换行、制表符）")
+        raise ValueError(_("不能包含控制字符（如换行、制表符）"))
     return value
 
 
@@ -49,9 +50,9 @@ def _plausible_birth_date(value: dt.date | None) -> dt.date | None:
     if value is None:
         return value
     if value > dt.date.today():
-        raise ValueError("出生日期不能晚于今天")
+        raise ValueError(_("出生日期不能晚于今天"))
     if value < dt.date(1900, 1, 1):
-        raise ValueError("出生日期不能早于1900年")
+        raise ValueError(_("出生日期不能早于1900年"))
     return value
 
 
@@ -187,7 +188,7 @@ class GridOut(Schema):
     name: str
     worker: PersonRef | None = Field(description="网格员")
     group_head: PersonRef | None = Field(description="居民小组长")
-    households: int = Field(description="划入本网格的住户数")
+    households: int = Field(description="划入本网格的在住住户数")
 
     @staticmethod
     def resolve_households(obj) -> int:
@@ -505,7 +506,7 @@ class ResidentPatchIn(Schema):
     def _not_null(cls, value):
         # null is ambiguous ("clear" or "leave"?): say which one by omitting or sending "".
         if value is None:
-            raise ValueError("不能为 null：不修改请省略此字段，清空请传空字符串")
+            raise ValueError(_("不能为 null：不修改请省略此字段，清空请传空字符串"))
         return value
 
 
