@@ -584,6 +584,22 @@ def _resident_trail(user: User, resident: Resident, *, here: str = "") -> list[C
     return crumbs
 
 
+def _grid_url(user: User, resident: Resident) -> str:
+    """Link to the resident's micro-grid page when the user may open it."""
+    grid_id = resident.household.grid_id
+    compound = resident.household.unit.building.compound
+    chain = {
+        "district": compound.community.street.district_id,
+        "street": compound.community.street_id,
+        "community": compound.community_id,
+        "compound": compound.pk,
+        "grid": grid_id,
+    }
+    if grid_id and _sees(user, Grid, chain):
+        return reverse("registry:grid", args=[grid_id])
+    return ""
+
+
 def _render_resident(
     request: HttpRequest, resident: Resident, *, revealed: dict[str, str] | None = None
 ) -> HttpResponse:
@@ -599,6 +615,7 @@ def _render_resident(
             "can_edit": can_edit,
             "can_reveal": has_permission(user, "pii.reveal", resident),
             "revealed": revealed or {},
+            "grid_url": _grid_url(user, resident),
             "crumbs": _resident_trail(user, resident),
         },
     )

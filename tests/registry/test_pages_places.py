@@ -4,7 +4,9 @@ import re
 
 from django.urls import reverse
 
+from laoyuan.core.models import Role, RoleAssignment, User
 from laoyuan.registry.models import Grid, Household, Unit
+from tests.cast import PASSWORD
 
 
 def _text(response) -> str:
@@ -121,3 +123,19 @@ def test_grids_with_no_households_read_zero(world, login):
     html = _text(login(world.li).get(reverse("registry:compound", args=[world.wufuyuan.pk])))
     row = html[html.index("三网格") :]
     assert "户数少于建议的30户" in row[: row.index("</tr>")]
+
+
+def test_the_resident_page_links_her_micro_grid_for_those_who_may_open_it(world, login):
+    grid_url = reverse("registry:grid", args=[world.grid_a.pk])
+    resident_url = reverse("registry:resident", args=[world.zhao_dahai.pk])
+    assert grid_url in _text(login(world.zhang).get(resident_url))
+    assert grid_url in _text(login(world.li).get(resident_url))
+    # given a grid worker assigned to building 1: she sees its residents, not its micro-grids
+    keeper = User.objects.create_user(username="lou", password=PASSWORD)
+    RoleAssignment.objects.create(
+        user=keeper, role=Role.GRID_WORKER, level="building", building=world.b1
+    )
+    client = login(keeper)
+    html = _text(client.get(resident_url))
+    assert "一网格" in html and grid_url not in html
+    assert client.get(grid_url).status_code == 404
