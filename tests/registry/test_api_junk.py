@@ -187,3 +187,29 @@ def test_random_bodies_never_cause_a_500(world, login, endpoint, data):
     )
     assert response.status_code in {200, 201, 400, 422}, (body, response.content[:300])
     assert "detail" in response.json() or response.status_code in {200, 201}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/residents/abc",
+        "/residents/0",
+        "/residents/-1",
+        "/residents/1e3",
+        "/residents/99999999999999999999999999",
+        "/compounds/%00/age-structure",
+        "/units/1.5/owners",
+        "/residents?q=" + "刘" * 100,
+        "/residents?q=%00",
+        "/residents?compound=abc",
+        "/residents?compound=99999999999999999999999999",
+        "/households?grid=-5",
+        "/compounds?is_old=perhaps",
+        "/units?limit=abc&offset=xyz",
+        "/residents?offset=99999999999999999999",
+    ],
+)
+def test_junk_in_paths_and_query_strings_is_refused_without_a_500(world, login, url):
+    response = login(world.li).get(f"{API}{url}")
+    assert response.status_code in {404, 422}, (url, response.content[:300])
+    assert response.json()["detail"]
