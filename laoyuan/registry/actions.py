@@ -49,11 +49,14 @@ def _require(actor: User, permission: str, obj) -> None:
         raise PermissionDenied(permission)
 
 
-def apply_id_number(target: Resident | Owner, raw: str | None) -> None:
-    """Validate and seal an ID number onto a resident or owner ('' or None clears it)."""
+def apply_id_number(target: Resident | Owner, raw: str | None) -> pii.IdNumberFacts | None:
+    """Validate and seal an ID number onto a resident or owner ('' or None clears it).
+
+    A resident's missing birth date and sex are filled from the number; the facts read from
+    the number are returned so callers can check what was given against them."""
     if not raw:
         target.id_number_cipher = target.id_number_index = target.id_number_masked = ""
-        return
+        return None
     facts = pii.check_id_number(raw)
     sealed = pii.seal_id_number(facts.number)
     target.id_number_cipher, target.id_number_index, target.id_number_masked = (
@@ -65,6 +68,7 @@ def apply_id_number(target: Resident | Owner, raw: str | None) -> None:
         # Birth date and sex come from the number when missing.
         target.birth_date = target.birth_date or facts.birth_date
         target.sex = target.sex or facts.sex
+    return facts
 
 
 def apply_phone(target: Resident | Owner, raw: str | None) -> None:
@@ -118,7 +122,8 @@ def resident_create(
         party_member=party_member,
         note=note,
     )
-    _seal_or_raise(resident, id_number=id_number, phone=phone)
+    given = {k for k, v in (("birth_date", birth_date), ("sex", sex)) if v}
+    _seal_or_raise(resident, id_number=id_number, phone=phone, given=given)
     _validated(resident)
     if (
         resident.id_number_index
@@ -142,13 +147,27 @@ def resident_create(
     return resident
 
 
-def _seal_or_raise(resident: Resident, *, id_number: str | None, phone: str | None) -> None:
+_CONTRADICTS_ID = {"birth_date": "出生日期与身份证号不一致", "sex": "性别与身份证号不一致"}
+
+
+def _seal_or_raise(
+    resident: Resident, *, id_number: str | None, phone: str | None, given: set[str]
+) -> None:
+    """Seal the numbers. Birth date and sex follow a new ID number, unless they were given in
+    the same call: then they must agree with it."""
     errors: dict[str, str] = {}
     if id_number is not None:
         try:
-            apply_id_number(resident, id_number)
+            facts = apply_id_number(resident, id_number)
         except pii.InvalidIdNumber as exc:
             errors["id_number"] = str(exc)
+        else:
+            derived = {"birth_date": facts.birth_date, "sex": facts.sex} if facts else {}
+            for field, value in derived.items():
+                if field in given and getattr(resident, field) not in (None, "", value):
+                    errors[field] = _CONTRADICTS_ID[field]
+                else:
+                    setattr(resident, field, value)
     if phone is not None:
         try:
             apply_phone(resident, phone)
@@ -172,10 +191,11 @@ def resident_update(
     unknown = set(fields) - set(RESIDENT_PLAIN_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    before = {k: getattr(resident, k) for k in (*fields, "id_number_masked", "phone_masked")}
+    tracked = {*fields, "birth_date", "sex", "id_number_masked", "phone_masked"}
+    before = {k: getattr(resident, k) for k in tracked}
     for key, value in fields.items():
         setattr(resident, key, value)
-    _seal_or_raise(resident, id_number=id_number, phone=phone)
+    _seal_or_raise(resident, id_number=id_number, phone=phone, given=set(fields))
     _validated(resident)
     resident.save()
     after = {k: getattr(resident, k) for k in before}

@@ -121,3 +121,27 @@ def test_a_room_number_is_unique_per_building_with_or_without_entrance(world):
             compound=world.wufuyuan,
             room_number="101",
         )
+
+
+def test_a_new_id_number_brings_its_birth_date_and_sex(world):
+    r = world.zhao_dahai  # born 1970-01-01, male
+    actions.resident_update(
+        actor=world.li, resident=r, id_number=make_id_number("19750606", seq="11", male=False)
+    )
+    r.refresh_from_db()
+    assert (str(r.birth_date), r.sex) == ("1975-06-06", "F")
+    event = AuditEvent.objects.get(action="resident.update", object_id=str(r.pk))
+    assert event.changes["birth_date"] == ["1970-01-01", "1975-06-06"]
+
+
+def test_a_birth_date_given_with_the_id_number_must_agree(world):
+    import datetime as dt
+
+    with pytest.raises(ValidationError) as err:
+        actions.resident_update(
+            actor=world.li,
+            resident=world.zhao_dahai,
+            birth_date=dt.date(1980, 1, 1),
+            id_number=make_id_number("19750606", seq="11"),
+        )
+    assert err.value.message_dict["birth_date"] == ["出生日期与身份证号不一致"]
