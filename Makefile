@@ -1,0 +1,67 @@
+# Laoyuan (老院). `make demo` runs the demo; `make test` runs every check the project has.
+# Everything a fresh Debian machine lacks is installed by these targets (see README.md).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PY := .venv/bin/python
+RUFF := .venv/bin/ruff
+VENV := .venv/.laoyuan-synced
+PYTEST := $(PY) -m pytest -q -p no:cacheprovider
+export PORT ?= 8000
+
+.PHONY: help demo test test-sqlite test-postgres check bench lint fmt clean system-deps
+
+help:
+	@echo "make demo    set up, load the demo and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test    lint, migration check, the test suite on SQLite and on PostgreSQL"
+	@echo "make bench   page and import benchmarks at district scale"
+	@echo "make lint    ruff check and format check;  make fmt  reformat"
+	@echo "make clean   remove caches and build leftovers (keeps var/ data and .venv)"
+
+# The virtualenv, exactly as requirements.lock pins it; redone when the lock changes.
+$(VENV): requirements.lock pyproject.toml scripts/setup-venv.sh
+	@scripts/setup-venv.sh
+	@touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+demo: $(VENV)
+	@scripts/demo.sh
+
+test: $(VENV) system-deps check test-sqlite test-postgres
+
+check: $(VENV)
+	@echo "== ruff check"
+	@$(RUFF) check .
+	@echo "== makemigrations --check"
+	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django makemigrations --check --dry-run -v1
+	@echo "== template and system checks"
+	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check --fail-level WARNING
+
+test-sqlite: $(VENV)
+	@echo "== tests on SQLite"
+	@env -u DATABASE_URL $(PYTEST) tests
+
+test-postgres: $(VENV)
+	@echo "== tests on PostgreSQL (a throwaway cluster)"
+	@scripts/with-postgres.sh $(PYTEST) tests
+
+bench: $(VENV) system-deps
+	@$(PY) bench/pages.py
+	@if [[ -f bench/import_roster.py ]]; then $(PY) bench/import_roster.py; \
+	else echo "bench/import_roster.py is not there yet: skipped"; fi
+
+lint: $(VENV)
+	@$(RUFF) check .
+	@$(RUFF) format --check .
+
+fmt: $(VENV)
+	@$(RUFF) format .
+	@$(RUFF) check --fix .
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .hypothesis test-results var/static *.egg-info
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
