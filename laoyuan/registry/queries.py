@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 
 from laoyuan.core import pii
 from laoyuan.core.models import User
-from laoyuan.core.scopes import visible
+from laoyuan.core.rules import roles_with
+from laoyuan.core.scopes import assignments_of, visible
 from laoyuan.registry.models import (
     ELDERLY_AGE,
     INFANT_AGE,
@@ -55,6 +56,31 @@ def households_for(user: User) -> QuerySet[Household]:
     return visible(user, Household).select_related("unit__building", "unit__entrance", "grid")
 
 
+# Assignments on these levels see every resident of the compounds they see.
+_COMPOUND_WIDE_LEVELS = frozenset({"district", "street", "community", "compound"})
+
+
+def _visible_residents(
+    user: User, *, community_id: int | None = None
+) -> tuple[QuerySet[Resident], bool]:
+    """`visible(user, Resident)`, written so that the database can walk an index on compound.
+
+    When every assignment that shows residents sits on a compound or a wider place, the user's
+    residents are exactly those of her visible compounds: one small query for their ids, then
+    `compound_id IN (…)`. A page of a whole street or district then reads its rows off the
+    (compound, name) index instead of joining and sorting hundreds of thousands of rows.
+    Returns the queryset and whether it is already narrowed to `community_id`."""
+    roles = roles_with("registry.view")
+    levels = {a.level for a in assignments_of(user) if a.role in roles}
+    if not levels or not levels <= _COMPOUND_WIDE_LEVELS:
+        return visible(user, Resident), False
+    compounds = visible(user, Compound)
+    if community_id:
+        compounds = compounds.filter(community_id=community_id)
+    ids = list(compounds.order_by("id").values_list("id", flat=True))
+    return Resident.objects.filter(compound_id__in=ids), bool(community_id)
+
+
 def residents_for(
     user: User,
     *,
@@ -71,9 +97,8 @@ def residents_for(
 
     `search` matches a name prefix, or, when it looks like a complete ID or phone number,
     the exact number through its keyed hash (never by decrypting)."""
-    qs = visible(user, Resident).select_related(
-        "household__unit__building", "household__unit__entrance", "compound"
-    )
+    qs, by_community = _visible_residents(user, community_id=community_id)
+    qs = qs.select_related("household__unit__building", "household__unit__entrance", "compound")
     term = pii.normalize_text(search)
     if term:
         id_like = pii.normalize_id_number(term)
@@ -84,7 +109,7 @@ def residents_for(
             qs = qs.filter(phone_index=pii.blind_index("phone", phone_like))
         else:
             qs = qs.filter(name__startswith=term)
-    if community_id:
+    if community_id and not by_community:
         qs = qs.filter(compound__community_id=community_id)
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
@@ -141,39 +166,40 @@ class AgeStructure:
 def age_structure(compound: Compound, *, today: dt.date | None = None) -> AgeStructure:
     """Residents 65+ and under 3, for the compound, per building and per micro-grid.
 
-    Three aggregate queries plus two for labels, whatever the size of the compound."""
+    One aggregate query grouped by (building, grid), folded here into the three views, plus two
+    for labels, whatever the size of the compound (a 5,000-unit compound: one pass, not three)."""
     today = today or dt.date.today()
     counts = _age_counts(today)
-    base = Resident.objects.filter(compound=compound, is_active=True)
-    total = base.aggregate(**counts)
+    groups = (
+        Resident.objects.filter(compound=compound, is_active=True)
+        .values("household__building_id", "household__grid_id")
+        .annotate(**counts)
+        .order_by()
+    )
+    total = [0, 0, 0]
+    per_building: dict[int | None, list[int]] = {}
+    per_grid: dict[int | None, list[int]] = {}
+    for row in groups:
+        numbers = (row["residents"], row["elderly"], row["infants"])
+        for bucket in (
+            total,
+            per_building.setdefault(row["household__building_id"], [0, 0, 0]),
+            per_grid.setdefault(row["household__grid_id"], [0, 0, 0]),
+        ):
+            for i, n in enumerate(numbers):
+                bucket[i] += n
     buildings = {b.pk: str(b) for b in Building.objects.filter(compound=compound)}
     grids = {g.pk: g.name for g in Grid.objects.filter(compound=compound)}
     by_building = [
-        AgeRow(
-            row["household__building_id"],
-            buildings.get(row["household__building_id"], "—"),
-            row["residents"],
-            row["elderly"],
-            row["infants"],
-        )
-        for row in base.values("household__building_id").annotate(**counts)
+        AgeRow(key, buildings.get(key, "—"), *numbers) for key, numbers in per_building.items()
     ]
     by_grid = [
-        AgeRow(
-            row["household__grid_id"],
-            grids.get(row["household__grid_id"], "未划入网格"),
-            row["residents"],
-            row["elderly"],
-            row["infants"],
-        )
-        for row in base.values("household__grid_id").annotate(**counts)
+        AgeRow(key, grids.get(key, "未划入网格"), *numbers) for key, numbers in per_grid.items()
     ]
     by_building.sort(key=lambda r: _natural(r.label))
     by_grid.sort(key=lambda r: (r.key is None, _natural(r.label)))
     return AgeStructure(
-        total=AgeRow(
-            compound.pk, compound.name, total["residents"], total["elderly"], total["infants"]
-        ),
+        total=AgeRow(compound.pk, compound.name, *total),
         by_building=by_building,
         by_grid=by_grid,
     )
@@ -383,3 +409,35 @@ def portal_households(user: User) -> QuerySet[Household]:
         )
         .order_by("id")
     )
+
+
+def resident_list(user: User, **filters) -> QuerySet[Resident]:
+    """The resident list (居民名册) of the staff pages: `residents_for`, ordered by compound and
+    name so that a page is read off the (compound, name) index, never sorted from a whole
+    district; ciphertexts stay in the database."""
+    return (
+        residents_for(user, **filters)
+        .order_by("compound_id", "name", "id")
+        .only(*RESIDENT_LIST_FIELDS)
+    )
+
+
+# What a row of the resident list shows: masked numbers only, never the ciphertexts.
+RESIDENT_LIST_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "relation",
+    "tenure",
+    "lives_alone",
+    "disabled",
+    "low_income",
+    "party_member",
+    "is_active",
+    "id_number_masked",
+    "phone_masked",
+    "compound__name",
+    "household__unit__room_number",
+    "household__unit__building__number",
+    "household__unit__entrance__number",
+)

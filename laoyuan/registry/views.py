@@ -45,6 +45,9 @@ from laoyuan.registry.models import (
 )
 
 PER_PAGE = 25
+# Each community row of the workspace sums all its residents: fewer rows per page keep a
+# district-wide workspace fast.
+COMMUNITIES_PER_PAGE = 12
 UNITS_PER_PAGE = 50
 RESIDENTS_PER_PAGE = 50
 # The resident list of a whole street or district would count hundreds of thousands of rows on
@@ -228,7 +231,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     }
     if levels & {"district", "street"}:
         communities = _paginate(
-            request, queries.communities_for(user).order_by("street__code", "code")
+            request,
+            queries.communities_for(user).order_by("street__code", "code"),
+            per_page=COMMUNITIES_PER_PAGE,
         )
         compound_rows = list(
             queries.compounds_for(user)
@@ -493,40 +498,51 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass
 class FilterOptions:
-    communities: list = field(default_factory=list)
-    compounds: list = field(default_factory=list)
-    buildings: list = field(default_factory=list)
-    grids: list = field(default_factory=list)
+    """The menus of the resident list as (id, label) pairs; empty when there are too many."""
+
+    communities: list[tuple[int, str]] = field(default_factory=list)
+    compounds: list[tuple[int, str]] = field(default_factory=list)
+    buildings: list[tuple[int, str]] = field(default_factory=list)
+    grids: list[tuple[int, str]] = field(default_factory=list)
     too_many_compounds: bool = False
-    too_many_grids: bool = False
 
 
-def _bounded(qs) -> tuple[list, bool]:
-    rows = list(qs[: MAX_OPTIONS + 1])
+def _bounded(rows) -> tuple[list, bool]:
+    rows = list(rows[: MAX_OPTIONS + 1])
     if len(rows) > MAX_OPTIONS:
         return [], True
     return rows, False
 
 
 def _filter_options(user: User, filters: dict) -> FilterOptions:
-    """The menus of the resident list, narrowed by what is already chosen."""
+    """The menus of the resident list, narrowed by what is already chosen: buildings and grids
+    once a compound is chosen (or, for a grid worker, her own grids)."""
     options = FilterOptions()
     options.communities, _too_many_communities = _bounded(
-        queries.communities_for(user).order_by("street__code", "code")
+        queries.communities_for(user).order_by("street__code", "code").values_list("id", "name")
     )
     compounds = queries.compounds_for(user).order_by("code")
     if filters["community_id"]:
         compounds = compounds.filter(community_id=filters["community_id"])
-    options.compounds, options.too_many_compounds = _bounded(compounds)
+    options.compounds, options.too_many_compounds = _bounded(compounds.values_list("id", "name"))
     grids = queries.grids_for(user).order_by("compound__code", "name")
     if filters["compound_id"]:
-        options.buildings = list(
-            queries.buildings_for(user)
+        options.buildings = [
+            (pk, _("%(number)s栋") % {"number": number})
+            for pk, number in queries.buildings_for(user)
             .filter(compound_id=filters["compound_id"])
-            .order_by(Length("number"), "number")[:MAX_OPTIONS]
+            .order_by(Length("number"), "number")
+            .values_list("id", "number")[:MAX_OPTIONS]
+        ]
+        options.grids, _too_many_grids = _bounded(
+            grids.filter(compound_id=filters["compound_id"]).values_list("id", "name")
         )
-        grids = grids.filter(compound_id=filters["compound_id"])
-    options.grids, options.too_many_grids = _bounded(grids)
+    elif not options.compounds and not options.too_many_compounds:
+        # A grid worker sees no compound, only her grids: name them with their compound.
+        options.grids = [
+            (pk, f"{compound} · {name}")
+            for pk, name, compound in _bounded(grids.values_list("id", "name", "compound__name"))[0]
+        ]
     return options
 
 
@@ -541,8 +557,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     residents = _paginate(
         request,
-        # Ciphertexts are never needed on a list: leave them in the database.
-        queries.residents_for(user, **filters).defer("id_number_cipher", "phone_cipher"),
+        queries.resident_list(user, **filters),
         per_page=RESIDENTS_PER_PAGE,
         paginator_class=BoundedPaginator,
     )
