@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PORT="${PORT:-8000}"
 export PATH="$PWD/.venv/bin:$PATH"
-mkdir -p var
+mkdir -p var/static  # whitenoise warns when the static root is missing
 
 # var/demo.env is made once and never overwritten: the data key must stay with the data it
 # encrypted (a new key would make every stored ID number and phone unreadable).

@@ -73,6 +73,9 @@ MOBILE_PREFIXES = tuple(
 _MALE_DIGITS = "13579"
 _FEMALE_DIGITS = "02468"
 SEQ_CAPACITY = 500  # 100 two-digit sequences × 5 sex digits, per (region, birth date, sex)
+# Sequence numbers are handed out in a fixed shuffled order, so they look like real ones rather
+# than 00, 01, 02 …; a permutation keeps disjoint ranges disjoint.
+_SEQ_ORDER = random.Random("laoyuan-id-sequence").sample(range(100), 100)
 
 
 def _generation(birth_year: int) -> int:
@@ -136,7 +139,7 @@ class People:
                 self._seq[key] = used + 1
                 index = self.seq_base + used
                 digits = _MALE_DIGITS if sex == Sex.MALE else _FEMALE_DIGITS
-                first17 = f"{region}{ymd}{index // 5:02d}{digits[index % 5]}"
+                first17 = f"{region}{ymd}{_SEQ_ORDER[index // 5]:02d}{digits[index % 5]}"
                 return first17 + pii.id_check_digit(first17)
             # That birthday is full in this range: the day before is just as plausible.
             birth -= dt.timedelta(days=1)
