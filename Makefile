@@ -11,13 +11,14 @@ VENV := .venv/.laoyuan-synced
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 export PORT ?= 8000
 
-.PHONY: help demo test test-sqlite test-postgres check bench lint fmt clean system-deps
+.PHONY: help demo test test-sqlite test-postgres check bench lint fmt messages clean system-deps
 
 help:
 	@echo "make demo    set up, load the demo and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    lint, migration check, the test suite on SQLite and on PostgreSQL"
 	@echo "make bench   page and import benchmarks at district scale"
 	@echo "make lint    ruff check and format check;  make fmt  reformat"
+	@echo "make messages  extract the Chinese message ids to laoyuan/locale/en and compile them"
 	@echo "make clean   remove caches and build leftovers (keeps var/ data and .venv)"
 
 # The virtualenv, exactly as requirements.lock pins it; redone when the lock changes.
@@ -61,6 +62,15 @@ lint: $(VENV)
 fmt: $(VENV)
 	@$(RUFF) format .
 	@$(RUFF) check --fix .
+
+# Message ids are Chinese; English is the translation (docs/ARCHITECTURE.md, "Languages").
+messages: $(VENV)
+	@command -v xgettext >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
+	@mkdir -p laoyuan/locale
+	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django makemessages -l en --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=scripts
+	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis test-results var/static *.egg-info
