@@ -40,7 +40,7 @@ check: $(VENV)
 	@echo "== makemigrations --check"
 	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django makemigrations --check --dry-run -v1
 	@echo "== template and system checks"
-	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check --fail-level WARNING
+	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django check
 
 test-sqlite: $(VENV)
 	@echo "== tests on SQLite"
