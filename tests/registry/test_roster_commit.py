@@ -329,3 +329,22 @@ def test_an_unreadable_stored_file_fails_the_preview_with_its_reason(world):
     assert again.status == ImportStatus.FAILED
     assert "不是 Excel 文件" in again.error_message
     assert AuditEvent.objects.filter(action="import.preview", object_id=str(again.pk)).exists()
+
+
+def test_a_row_without_entrance_is_rejected_when_several_entrances_have_that_room(world):
+    # given building 1 now has a second entrance with its own room 101
+    entrance_2 = Entrance.objects.create(building=world.b1, number="2")
+    Unit.objects.create(
+        building=world.b1, entrance=entrance_2, compound=world.wufuyuan, room_number="101"
+    )
+    headers = ("楼栋", "房号", "姓名", "身份证号")
+    rows = [
+        {"楼栋": "01", "房号": "101", "姓名": "刘桂兰", "身份证号": LIU_ID},
+        {"楼栋": "1", "房号": "102", "姓名": "赵大海", "身份证号": world_id("19700101", "56")},
+    ]
+    batch = import_file(world.li, world.wufuyuan, xlsx_bytes(rows, headers=headers), commit=False)
+    # then the ambiguous row says what is missing, and the clear one is matched
+    (error,) = ImportRowError.objects.filter(batch=batch)
+    assert (error.row_number, error.problems[0]["column"]) == (2, "房号")
+    assert error.problems[0]["reason"] == "1栋有几个单元都有101房，请填写单元号"
+    assert (batch.rows_valid, batch.plan_unchanged, batch.plan_details["units"]) == (1, 1, 0)

@@ -32,7 +32,7 @@ from laoyuan.registry.models import (
     ImportStatus,
 )
 from laoyuan.registry.roster.analysis import Analysis, analyse
-from laoyuan.registry.roster.planning import RosterPlan
+from laoyuan.registry.roster.planning import RosterPlan, rooms_needing_entrance
 from laoyuan.registry.roster.reading import RosterFileError, extension_of, open_roster
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,11 @@ def _analyse(batch: ImportBatch) -> Analysis:
     except NotImplementedError:  # a storage without local paths
         with batch.original.open("rb") as fh:
             source = fh.read()
-    return analyse(source, name=batch.original.name)
+    return analyse(
+        source,
+        name=batch.original.name,
+        rooms_needing_entrance=rooms_needing_entrance(batch.compound),
+    )
 
 
 def import_batch_preview(*, batch_id: int) -> ImportBatch:

@@ -53,8 +53,17 @@ class Analysis:
         return len(self.rejected) - self.rows_duplicate
 
 
-def analyse(source: Path | bytes, *, name: str, today: dt.date | None = None) -> Analysis:
-    """Read and check every row of a roster file. Raises RosterFileError for unusable files."""
+def analyse(
+    source: Path | bytes,
+    *,
+    name: str,
+    today: dt.date | None = None,
+    rooms_needing_entrance: frozenset[tuple[str, str]] = frozenset(),
+) -> Analysis:
+    """Read and check every row of a roster file. Raises RosterFileError for unusable files.
+
+    `rooms_needing_entrance` holds (building, room) pairs that exist in several entrances of
+    the compound: a row naming one of them without an entrance cannot say which unit it is."""
     sheet = open_roster(source, name=name)
     checker = RowChecker(sheet.mapping, today=today)
     result = Analysis(
@@ -66,6 +75,7 @@ def analyse(source: Path | bytes, *, name: str, today: dt.date | None = None) ->
     )
     id_column = checker.column("id_number")
     area_column = checker.column("area") if "area" in sheet.mapping.index else ""
+    entrance_column = checker.column("entrance" if "entrance" in sheet.mapping.index else "room")
     grid_column = checker.column("grid") if "grid" in sheet.mapping.index else ""
     first_seen: dict[tuple, int] = {}  # (unit, ID number) → row number
     unit_area: dict[tuple, tuple[int, object]] = {}  # unit → (row number, area) first given
@@ -95,6 +105,15 @@ def analyse(source: Path | bytes, *, name: str, today: dt.date | None = None) ->
                         mask_any(row.id_number),
                     )
                 )
+        if not problems and not row.entrance and (row.building, row.room) in rooms_needing_entrance:
+            problems.append(
+                Problem(
+                    entrance_column,
+                    _("{building}栋有几个单元都有{room}房，请填写单元号").format(
+                        building=row.building, room=row.room
+                    ),
+                )
+            )
         if not problems:
             # Rows of one unit must agree on its area and its grid.
             unit = row.unit_key

@@ -142,8 +142,9 @@ class _Registry:
             .order_by("id")
             .values_list("id", "household_id", "id_number_index", *_RESIDENT_FIELDS)
         ):
-            key = (unit_of_household[values[1]], values[2])
-            self.residents.setdefault(key, (values[0], values[1], *values[3:]))
+            unit = unit_of_household.get(values[1])
+            if unit is not None:  # (a resident filed under another compound's household: skip)
+                self.residents.setdefault((unit, values[2]), (values[0], values[1], *values[3:]))
         self.owners: dict[str, list] = {  # id index → [id, name, phone index, resident id]
             index: [pk, name, phone_index, resident_id]
             for pk, index, name, phone_index, resident_id in Owner.objects.filter(compound_id=cid)
@@ -153,6 +154,17 @@ class _Registry:
         self.ownerships: set[tuple[int, int]] = set(
             Ownership.objects.filter(unit__compound_id=cid).values_list("unit_id", "owner_id")
         )
+
+
+def rooms_needing_entrance(compound: Compound) -> frozenset[tuple[str, str]]:
+    """(building, room) pairs found in more than one entrance of the compound (one query)."""
+    seen: set[tuple[str, str]] = set()
+    several: set[tuple[str, str]] = set()
+    for key in Unit.objects.filter(compound=compound).values_list(
+        "building__number", "room_number"
+    ):
+        (several if key in seen else seen).add(key)
+    return frozenset(several)
 
 
 def _floor_of(room: str) -> int | None:

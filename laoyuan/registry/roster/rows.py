@@ -112,6 +112,8 @@ def _code(value: object, suffixes: tuple[str, ...], label: str) -> str:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
             break
+    if label != "房号" and text.isdigit():
+        text = str(int(text))  # building "01" is building "1"; room "0101" stays as typed
     if len(text) > 20:
         raise _Bad(_("{label}过长（最多20个字符）").format(label=label))
     return text
