@@ -115,6 +115,7 @@ def test_full_width_characters_stray_spaces_and_area_suffixes_are_tolerated():
         [
             person(
                 楼栋=" １栋 ",
+                单元="1.0",
                 房号="３０１室",
                 建筑面积="７０．５０㎡",
                 姓名=" 王 建国 ",
@@ -135,7 +136,8 @@ def test_full_width_characters_stray_spaces_and_area_suffixes_are_tolerated():
     result = analyse(data, name="x.xlsx")
     assert result.rejected == []
     first, second = result.rows
-    assert (first.building, first.room, first.area, first.name) == (
+    assert (first.building, first.entrance, first.room, first.area, first.name) == (
+        "1",
         "1",
         "301",
         Decimal("70.50"),

@@ -106,6 +106,8 @@ def _text(value: object) -> str:
 def _code(value: object, suffixes: tuple[str, ...], label: str) -> str:
     """Building, entrance and room numbers: '1号楼' → '1', '101室' → '101', 101.0 → '101'."""
     text = _text(value).replace(" ", "")
+    if text.endswith(".0") and text[:-2].isdigit():  # 101.0 from a CSV written by a program
+        text = text[:-2]
     if text.startswith("第") and len(text) > 1:
         text = text[1:]
     for suffix in suffixes:
