@@ -304,3 +304,15 @@ def test_an_xlsx_that_is_really_csv_named_wrongly_is_refused_but_excel_content_w
     data = xlsx_bytes([person()])
     result = analyse(data, name="花名册.xls")
     assert result.kind == "xlsx" and len(result.rows) == 1
+
+
+def test_the_upload_check_finds_the_header_of_an_xlsx_without_reading_the_whole_sheet():
+    from laoyuan.registry.roster.reading import check_roster
+
+    sheet = check_roster(xlsx_bytes([person()], title="五福苑居民花名册"), name="x.xlsx")
+    assert (sheet.kind, sheet.sheet_name, sheet.header_row) == ("xlsx", "居民花名册", 2)
+    assert sheet.mapping.index["id_number"] == 7
+    with pytest.raises(RosterFileError, match="没有找到表头"):
+        check_roster(xlsx_bytes(cells=[["序号", "备注"], [1, "无"]]), name="x.xlsx")
+    with pytest.raises(RosterFileError, match="表头缺少必需的列：房号"):
+        check_roster(xlsx_bytes(cells=[["楼栋", "姓名", "身份证号"]]), name="x.xlsx")

@@ -33,7 +33,7 @@ from laoyuan.registry.models import (
 )
 from laoyuan.registry.roster.analysis import Analysis, analyse
 from laoyuan.registry.roster.planning import RosterPlan, rooms_needing_entrance
-from laoyuan.registry.roster.reading import RosterFileError, extension_of, open_roster
+from laoyuan.registry.roster.reading import RosterFileError, check_roster, extension_of
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def import_batch_create(
                 limit=filesizeformat(limit)
             )
         )
-    sheet = open_roster(data, name=name)  # type, emptiness and header, before storing anything
+    sheet = check_roster(data, name=name)  # type, emptiness and header, before storing anything
     batch = ImportBatch(
         compound=compound,
         created_by=actor,

@@ -294,6 +294,7 @@ class RowChecker:
         self.today = today or dt.date.today()
         self.width = len(mapping.headers)
         self._header_key = tuple(normalize_header(h) for h in mapping.headers)
+        self._first_header = next((i for i, key in enumerate(self._header_key) if key), None)
         sensitive = set()
         for i, header in enumerate(mapping.headers):
             key = normalize_header(header)
@@ -315,7 +316,7 @@ class RowChecker:
         return out
 
     def is_repeated_header(self, cells: list) -> bool:
-        first = next((i for i, key in enumerate(self._header_key) if key), None)
+        first = self._first_header
         if first is None or first >= len(cells) or not isinstance(cells[first], str):
             return False
         if normalize_header(cells[first]) != self._header_key[first]:
