@@ -6,6 +6,7 @@ registry, checked first (preview), written on confirmation (commit), all or noth
 - `rows`: one row's cells into clean values, or its problems in Chinese;
 - `analysis`: a whole file: valid rows, rejected rows, duplicates;
 - `planning`: matching against the registry in bulk; the preview counts and the commit;
+- `writing`: many rows in one prepared statement (or COPY on PostgreSQL);
 - `spreadsheets`: the template and the rejected-rows download;
 - `actions` / `queries`: the writes (permission-checked, audited) and scoped reads.
 """

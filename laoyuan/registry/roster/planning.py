@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from laoyuan.core import pii
@@ -41,6 +40,15 @@ from laoyuan.registry.models import (
     Unit,
 )
 from laoyuan.registry.roster.rows import RosterRow
+from laoyuan.registry.roster.writing import (
+    HOUSEHOLD_FIELDS,
+    OWNER_FIELDS,
+    RESIDENT_FIELDS,
+    UNIT_FIELDS,
+    BulkTable,
+    sealed_phone,
+    update_changes,
+)
 
 BATCH_SIZE = 1000
 
@@ -380,7 +388,7 @@ class RosterPlan:
         self._create(Grid, {p: Grid(compound_id=cid, name=name) for p, name in self.new_grids})
 
         if self.new_units:
-            _Table(Unit, UNIT_FIELDS).insert(
+            BulkTable(Unit, UNIT_FIELDS).insert(
                 (now, now, cid, ref(b), ref(e), room, _floor_of(room), area, source)
                 for b, e, room, area, source in self.new_units.values()
             )
@@ -392,12 +400,12 @@ class RosterPlan:
             }
             for p, (b, e, room, _area, _source) in self.new_units.items():
                 self._real[p] = units[(ref(b), ref(e), room)]
-        _Table(Unit, ["area", "area_source", "updated_at"]).update(
+        BulkTable(Unit, ["area", "area_source", "updated_at"]).update(
             (area, source, now, pk) for pk, (area, source) in self.area_updates.items()
         )
 
         if self.new_households:
-            _Table(Household, HOUSEHOLD_FIELDS).insert(
+            BulkTable(Household, HOUSEHOLD_FIELDS).insert(
                 (now, now, cid, ref(u), ref(b), ref(g), True)
                 for u, b, g in self.new_households.values()
             )
@@ -408,12 +416,12 @@ class RosterPlan:
             )
             for p, (u, _b, _g) in self.new_households.items():
                 self._real[p] = newest[ref(u)]
-        _Table(Household, ["grid", "updated_at"]).update(
+        BulkTable(Household, ["grid", "updated_at"]).update(
             (ref(g), now, pk) for pk, g in self.grid_updates.items()
         )
 
         if self.resident_creates:
-            _Table(Resident, RESIDENT_FIELDS).insert(
+            BulkTable(Resident, RESIDENT_FIELDS).insert(
                 self._resident_values(now, ref(h), row) for _p, h, row in self.resident_creates
             )
             if self.owner_creates or self.owner_updates:  # owners point at their resident
@@ -425,10 +433,10 @@ class RosterPlan:
                 }
                 for p, h, row in self.resident_creates:
                     self._real[p] = ids[(ref(h), row.id_index)]
-        _update_changes(Resident, [(pk, ch) for pk, ch, _row in self.resident_updates], now)
+        update_changes(Resident, [(pk, ch) for pk, ch, _row in self.resident_updates], now)
 
         if self.owner_creates:
-            _Table(Owner, OWNER_FIELDS).insert(
+            BulkTable(Owner, OWNER_FIELDS).insert(
                 self._owner_values(now, row, ref(r)) for _p, row, r in self.owner_creates
             )
             owners = dict(
@@ -438,15 +446,8 @@ class RosterPlan:
             )
             for p, row, _r in self.owner_creates:
                 self._real[p] = owners[row.id_index]
-        _update_changes(
-            Owner,
-            [
-                (pk, {("resident" if k == "resident" else k): v for k, v in ch.items()})
-                for pk, ch in self._resolved_owner_updates()
-            ],
-            now,
-        )
-        _Table(Ownership, ["created_at", "updated_at", "unit", "owner"]).insert(
+        update_changes(Owner, list(self._resolved_owner_updates()), now)
+        BulkTable(Ownership, ["created_at", "updated_at", "unit", "owner"]).insert(
             (now, now, ref(u), ref(o)) for u, o in self.ownership_creates
         )
         return self.outcome
@@ -459,7 +460,7 @@ class RosterPlan:
             yield pk, changes
 
     def _resident_values(self, now: dt.datetime, household_id: int, row: RosterRow) -> tuple:
-        phone = _sealed_phone(row.phone)
+        phone = sealed_phone(row.phone)
         return (
             now,
             now,
@@ -492,152 +493,6 @@ class RosterPlan:
             pii.encrypt(row.id_number),
             row.id_index,
             pii.mask_id_number(row.id_number),
-            *_sealed_phone(row.phone),
+            *sealed_phone(row.phone),
             resident_id,
         )
-
-
-UNIT_FIELDS = [
-    "created_at",
-    "updated_at",
-    "compound",
-    "building",
-    "entrance",
-    "room_number",
-    "floor",
-    "area",
-    "area_source",
-]
-HOUSEHOLD_FIELDS = ["created_at", "updated_at", "compound", "unit", "building", "grid", "is_active"]
-RESIDENT_FIELDS = [
-    "created_at",
-    "updated_at",
-    "household",
-    "compound",
-    "name",
-    "sex",
-    "birth_date",
-    "id_number_cipher",
-    "id_number_index",
-    "id_number_masked",
-    "phone_cipher",
-    "phone_index",
-    "phone_masked",
-    "relation",
-    "tenure",
-    "lives_alone",
-    "disabled",
-    "low_income",
-    "party_member",
-    "is_active",
-    "note",
-]
-OWNER_FIELDS = [
-    "created_at",
-    "updated_at",
-    "compound",
-    "kind",
-    "name",
-    "id_number_cipher",
-    "id_number_index",
-    "id_number_masked",
-    "phone_cipher",
-    "phone_index",
-    "phone_masked",
-    "resident",
-]
-
-
-def _sealed_phone(phone: str | None) -> tuple[str, str, str]:
-    if not phone:
-        return ("", "", "")
-    return (pii.encrypt(phone), pii.blind_index("phone", phone), pii.mask_phone(phone))
-
-
-class _Table:
-    """One prepared INSERT or UPDATE for many rows of one table (plain SQL, any database).
-
-    Values of date, datetime and decimal columns go through their field's own conversion
-    (`get_db_prep_save`), so what is stored is exactly what the ORM would store."""
-
-    def __init__(self, model: type[models.Model], fields: list[str]):
-        meta = model._meta
-        self.fields = [meta.get_field(name) for name in fields]
-        self.table = meta.db_table
-        self.pk_column = meta.pk.column
-        self.convert = [
-            (i, field)
-            for i, field in enumerate(self.fields)
-            if isinstance(field, (models.DateField, models.DecimalField))
-        ]
-
-    def _prepared(self, rows: Iterable[tuple]) -> Iterator[tuple]:
-        if not self.convert:
-            yield from rows
-            return
-        memo: dict[tuple[int, object], object] = {}  # `now` is the same in every row
-        for row in rows:
-            row = list(row)
-            for i, column in self.convert:
-                value = row[i]
-                if value is None:
-                    continue
-                key = (i, value)
-                converted = memo.get(key)
-                if converted is None:
-                    converted = column.get_db_prep_save(value, connection)
-                    if len(memo) < 100_000:
-                        memo[key] = converted
-                row[i] = converted
-            yield tuple(row)
-
-    def _run(self, sql: str, rows: Iterable[tuple]) -> None:
-        with connection.cursor() as cursor:
-            batch: list[tuple] = []
-            for row in self._prepared(rows):
-                batch.append(row)
-                if len(batch) >= 5000:
-                    cursor.executemany(sql, batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-
-    def insert(self, rows: Iterable[tuple]) -> None:
-        qn = connection.ops.quote_name
-        columns = ", ".join(qn(field.column) for field in self.fields)
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk load, about ten times faster than INSERTs; the suite
-            # runs on both databases, so both ways are tested.
-            with connection.cursor() as cursor:
-                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {qn(self.table)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            return
-        # Elsewhere one prepared INSERT run over every row (executemany, in-process on SQLite).
-        marks = ", ".join(["%s"] * len(self.fields))
-        self._run(f"INSERT INTO {qn(self.table)} ({columns}) VALUES ({marks})", rows)
-
-    def update(self, rows: Iterable[tuple]) -> None:
-        """Rows are (value, value, …, primary key)."""
-        qn = connection.ops.quote_name
-        assignments = ", ".join(f"{qn(field.column)} = %s" for field in self.fields)
-        self._run(
-            f"UPDATE {qn(self.table)} SET {assignments} WHERE {qn(self.pk_column)} = %s", rows
-        )
-
-
-def _update_changes(model, updates: list[tuple[int, dict]], now: dt.datetime) -> None:
-    """UPDATE rows by primary key, one prepared statement per set of changed fields, so each
-    UPDATE touches only the columns that change. A "phone" change is sealed on the way."""
-    by_fields: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
-    for pk, changes in updates:
-        values = dict(changes)
-        if "phone" in values:
-            sealed = _sealed_phone(values.pop("phone"))
-            values.update(zip(("phone_cipher", "phone_index", "phone_masked"), sealed, strict=True))
-        values["updated_at"] = now
-        names = tuple(sorted(values))
-        by_fields[names].append((*(values[n] for n in names), pk))
-    for names, rows in by_fields.items():
-        _Table(model, list(names)).update(rows)
