@@ -171,7 +171,11 @@ def age_structure(compound: Compound, *, today: dt.date | None = None) -> AgeStr
     today = today or dt.date.today()
     counts = _age_counts(today)
     groups = (
-        Resident.objects.filter(compound=compound, is_active=True)
+        # The households' own (denormalised) compound lets PostgreSQL read just this compound's
+        # households instead of hashing all of the district's.
+        Resident.objects.filter(
+            compound=compound, is_active=True, household__compound_id=compound.pk
+        )
         .values("household__building_id", "household__grid_id")
         .annotate(**counts)
         .order_by()
