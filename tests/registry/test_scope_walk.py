@@ -168,3 +168,10 @@ def test_the_walk_sees_every_page_of_the_workspace_and_the_imports():
     names = {p[0] for p in PATTERNS}
     assert {"registry:resident", "registry:import_detail", "registry:portal_reveal"} <= names
     assert not any(route.startswith(SKIPPED_PREFIXES) for _, route, _ in PATTERNS)
+
+
+def test_a_pattern_the_walk_cannot_fill_fails_the_walk():
+    with pytest.raises(pytest.fail.Exception, match="add it to FILL"):
+        _fill("registry:something_new", "things/<int:pk>/")
+    with pytest.raises(pytest.fail.Exception, match="teach the scope walk"):
+        _url("registry:resident", "residents/<int:pk>/<slug:part>/", ["pk", "part"], None)
