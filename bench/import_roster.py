@@ -169,6 +169,8 @@ def _peak_mb() -> float:
 
 
 def _cpu_seconds() -> float:
+    """CPU time of this process: what the work costs whatever else the machine is doing (the
+    database server's own time is not included)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -208,9 +210,10 @@ def phase_read(args) -> dict:
     from laoyuan.registry.roster.reading import open_roster
 
     started = time.perf_counter()
+    cpu0 = _cpu_seconds()
     sheet = open_roster(Path(args.file), name=Path(args.file).name)
     rows = sum(1 for _ in sheet.rows)
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return {"seconds": time.perf_counter() - started, "cpu": _cpu_seconds() - cpu0, "rows": rows}
 
 
 def _upload_and_preview(args):
@@ -230,11 +233,13 @@ def _upload_and_preview(args):
 def phase_preview(args) -> dict:
     _django()
     started = time.perf_counter()
+    cpu0 = _cpu_seconds()
     batch = _upload_and_preview(args)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu0
     assert batch.status == "previewed", batch.error_message
     return {
         "seconds": elapsed,
+        "cpu": cpu,
         "batch": batch.pk,
         "rows": batch.rows_read,
         "valid": batch.rows_valid,
@@ -253,12 +258,14 @@ def phase_commit(args) -> dict:
     batch = ImportBatch.objects.get(pk=args.batch)
     actor = User.objects.get(username="bench-importer")
     started = time.perf_counter()
+    cpu0 = _cpu_seconds()
     assert actions.import_batch_request_commit(actor=actor, batch=batch)
     batch = actions.import_batch_commit(batch_id=batch.pk)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu0
     assert batch.status == "committed", batch.error_message
     return {
         "seconds": elapsed,
+        "cpu": cpu,
         "rows": batch.rows_valid,
         "done": [batch.done_create, batch.done_update, batch.done_unchanged],
         "details": {k: v for k, v in batch.done_details.items() if k != "area_changes"},
@@ -268,9 +275,11 @@ def phase_commit(args) -> dict:
 def phase_again(args) -> dict:
     _django()
     started = time.perf_counter()
+    cpu0 = _cpu_seconds()
     batch = _upload_and_preview(args)
     return {
         "seconds": time.perf_counter() - started,
+        "cpu": _cpu_seconds() - cpu0,
         "rows": batch.rows_read,
         "plan": [batch.plan_create, batch.plan_update, batch.plan_unchanged],
     }
@@ -306,12 +315,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        cpu = _cpu_seconds()
         result = PHASES[args.phase](args)
         result["peak_mb"] = _peak_mb()
-        # CPU time of this process during the phase (startup excluded): what the work costs
-        # here whatever else the machine is doing; the database server's own time not included.
-        result["cpu"] = _cpu_seconds() - cpu
         print(json.dumps(result, ensure_ascii=False))
         return
 
