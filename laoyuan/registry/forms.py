@@ -43,6 +43,9 @@ class ResidentFilterForm(forms.Form):
     grid = forms.IntegerField(label=_("微网格"), required=False, min_value=1)
     age = forms.ChoiceField(label=_("年龄段"), required=False, choices=AGE_GROUPS)
     flag = forms.ChoiceField(label=_("关怀标记"), required=False, choices=FLAGS)
+    # A search by full number, as its keyed hash and masked form (see queries.number_search_key).
+    number = forms.CharField(required=False, max_length=80)
+    shown = forms.CharField(required=False, max_length=30)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -60,6 +63,7 @@ class ResidentFilterForm(forms.Form):
             "grid_id": data.get("grid"),
             "age_group": data.get("age") or "",
             "flag": data.get("flag") or "",
+            "number_key": data.get("number") or "",
         }
 
 

@@ -415,15 +415,36 @@ def portal_households(user: User) -> QuerySet[Household]:
     )
 
 
-def resident_list(user: User, **filters) -> QuerySet[Resident]:
+def resident_list(user: User, *, number_key: str = "", **filters) -> QuerySet[Resident]:
     """The resident list (居民名册) of the staff pages: `residents_for`, ordered by compound and
     name so that a page is read off the (compound, name) index, never sorted from a whole
-    district; ciphertexts stay in the database."""
-    return (
-        residents_for(user, **filters)
-        .order_by("compound_id", "name", "id")
-        .only(*RESIDENT_LIST_FIELDS)
-    )
+    district; ciphertexts stay in the database.
+
+    `number_key` (from `number_search_key`) finds a full ID number or phone by its keyed hash,
+    so that the number itself never has to travel in the page's address."""
+    qs = residents_for(user, **filters)
+    if number_key:
+        kind, _, digest = number_key.partition(":")
+        column = {"id": "id_number_index", "phone": "phone_index"}.get(kind)
+        if column is None or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            return qs.none()
+        qs = qs.filter(**{column: digest})
+    return qs.order_by("compound_id", "name", "id").only(*RESIDENT_LIST_FIELDS)
+
+
+def number_search_key(search: str) -> tuple[str, str] | None:
+    """When `search` is a complete ID number or phone (the same test as `residents_for`):
+    its search key "id:<hash>" or "phone:<hash>" and its masked form; otherwise None."""
+    term = pii.normalize_text(search)
+    if not term:
+        return None
+    id_like = pii.normalize_id_number(term)
+    if len(id_like) == 18 and id_like[:17].isdigit():
+        return f"id:{pii.blind_index('id', id_like)}", pii.mask_id_number(id_like)
+    phone_like = pii.normalize_phone(term)
+    if phone_like.isdigit() and len(phone_like) >= 7:
+        return f"phone:{pii.blind_index('phone', phone_like)}", pii.mask_phone(phone_like)
+    return None
 
 
 # What a row of the resident list shows: masked numbers only, never the ciphertexts.

@@ -57,6 +57,9 @@ def test_finding_a_resident_by_her_full_phone_number(page, e2e_world, sign_in):
     search.fill("13812345678")
     search.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("居民名册")
+    # the full number does not stay in the address bar (nor in the history)
+    assert "13812345678" not in page.url
+    expect(page.get_by_text("正在按完整号码 138****5678 查找")).to_be_visible()
     results = page.get_by_role("table", name="居民（身份证号和联系电话已脱敏）")
     expect(results.get_by_role("rowheader")).to_have_text(["刘桂兰"])
     expect(page.get_by_text("第 1 页，共 1 页")).to_be_visible()

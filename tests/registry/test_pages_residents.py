@@ -57,8 +57,28 @@ def test_it_filters_and_searches(world, login, params, expected):
         k: getattr(world, v).pk if k in {"building", "grid"} else v for k, v in params.items()
     }
     params.setdefault("compound", world.wufuyuan.pk)
-    names = _names(login(world.li).get(reverse(URL), params))
+    names = _names(login(world.li).get(reverse(URL), params, follow=True))
     assert sorted(names) == sorted(expected)
+
+
+def test_a_full_number_never_stays_in_the_address_or_the_page(world, login):
+    client = login(world.li)
+    # when she searches by a full phone number, within a compound
+    response = client.get(reverse(URL), {"q": "138 1234 5678", "compound": world.wufuyuan.pk})
+    # then she is sent to an address that holds only its keyed hash and masked form
+    assert response.status_code == 302
+    assert "1381234" not in response.url and "q=" not in response.url
+    assert f"compound={world.wufuyuan.pk}" in response.url
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert _names(page) == ["刘桂兰"]
+    assert "13812345678" not in html
+    assert "正在按完整号码 138****5678 查找" in html
+    # and changing another filter keeps the number search (hidden fields of the form)
+    assert 'name="number" value="phone:' in html
+    # a search key that was tampered with finds nobody, rather than everybody
+    for key in ("phone:", "phone:abc", "id:" + "0" * 64, "name:" + "0" * 64):
+        assert _names(client.get(reverse(URL), {"number": key})) == []
 
 
 def test_filters_narrow_the_menus(world, login):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from laoyuan.registry import queries
 from laoyuan.registry.actions import apply_id_number, apply_phone
 from laoyuan.registry.models import (
     AreaSource,
@@ -154,7 +155,12 @@ PAGES = {
         "get",
     ),
     "residents-by-name": ("li", _url("residents"), {"q": "刘"}, "get"),
-    "residents-by-phone": ("li", _url("residents"), {"q": "13812345678"}, "get"),
+    "residents-by-phone": (
+        "li",
+        _url("residents"),
+        {"number": queries.number_search_key("13812345678")[0]},
+        "get",
+    ),
     "residents-grid-worker": ("zhang", _url("residents"), {}, "get"),
     "resident": ("li", _url("resident", "liu_guilan"), {}, "get"),
     "resident-edit": ("li", _url("resident_edit", "liu_guilan"), {}, "get"),

@@ -104,6 +104,15 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     require_staff(user)
     form = ResidentFilterForm(request.GET)
     filters = form.filters()
+    found = queries.number_search_key(filters["search"])
+    if found:
+        # A full ID number or phone must not stay in the address bar, the browser history or
+        # the server logs: search again by its keyed hash, showing only the masked number.
+        query = request.GET.copy()
+        for name in ("q", "page"):
+            query.pop(name, None)
+        query["number"], query["shown"] = found
+        return redirect(reverse("registry:residents") + "?" + query.urlencode())
     residents = paginate(
         request,
         queries.resident_list(user, **filters),
@@ -116,6 +125,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
+            "shown_number": form.cleaned_data.get("shown", "") if filters["number_key"] else "",
+            "without_number": _query_without(request, "number", "shown", "page"),
             "options": _filter_options(user, filters),
             "residents": residents,
             "crumbs": [
@@ -124,6 +135,13 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return "?" + query.urlencode()
 
 
 def _resident_or_404(user: User, pk: int, permission: str = "registry.view") -> Resident:
