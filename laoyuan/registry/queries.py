@@ -282,18 +282,6 @@ def place_counts(
     return result
 
 
-def community_totals(community: Community, *, today: dt.date | None = None) -> PlaceCounts:
-    """Counts for a whole community (社区), two aggregate queries."""
-    today = today or dt.date.today()
-    households = Household.objects.filter(
-        compound__community_id=community.pk, is_active=True
-    ).count()
-    ages = Resident.objects.filter(compound__community_id=community.pk, is_active=True).aggregate(
-        **_age_counts(today)
-    )
-    return PlaceCounts(households, ages["residents"], ages["elderly"], ages["infants"])
-
-
 def grid_household_counts(grid_ids: list[int]) -> dict[int, int]:
     """Active households per micro-grid (微网格), for grids already found visible."""
     if not grid_ids:

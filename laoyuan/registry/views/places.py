@@ -123,16 +123,18 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     community = get_visible_or_404(
         user, Community.objects.select_related("street__district"), pk=pk
     )
-    compounds = paginate(
-        request, queries.compounds_for(user).filter(community=community).order_by("code")
-    )
-    counts = queries.place_counts([c.pk for c in compounds])
+    in_community = queries.compounds_for(user).filter(community=community)
+    compounds = paginate(request, in_community.order_by("code"))
+    # Counts of every compound at once (a community has tens of them): the page's rows and the
+    # community's totals from the same two grouped queries.
+    counts = queries.place_counts(list(in_community.values_list("id", flat=True).order_by()))
+    totals = sum(counts.values(), queries.PlaceCounts())
     return render(
         request,
         "registry/community.html",
         {
             "community": community,
-            "totals": queries.community_totals(community),
+            "totals": totals,
             "compounds": compounds,
             "compound_rows": [(c, counts.get(c.pk, queries.PlaceCounts())) for c in compounds],
             "crumbs": trail(user, [community.street.district, community.street, community]),
