@@ -306,7 +306,7 @@ def test_an_xlsx_that_is_really_csv_named_wrongly_is_refused_but_excel_content_w
     assert result.kind == "xlsx" and len(result.rows) == 1
 
 
-def test_the_upload_check_finds_the_header_of_an_xlsx_without_reading_the_whole_sheet():
+def test_the_upload_check_finds_the_header_or_says_what_is_missing():
     from laoyuan.registry.roster.reading import check_roster
 
     sheet = check_roster(xlsx_bytes([person()], title="五福苑居民花名册"), name="x.xlsx")
