@@ -209,8 +209,30 @@ def age_structure(compound: Compound, *, today: dt.date | None = None) -> AgeStr
     )
 
 
+_CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                   "七": 7, "八": 8, "九": 9}  # fmt: skip
+_NUMBER = re.compile(r"(\d+|[零一二两三四五六七八九十]+)")
+
+
+def _chinese_number(token: str) -> int:
+    """一 → 1, 十二 → 12, 二十三 → 23: grid names count in Chinese numerals (一网格, 二网格…)."""
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        return _CHINESE_DIGITS.get(tens[-1:], 1) * 10 + _CHINESE_DIGITS.get(ones[:1], 0)
+    value = 0
+    for char in token:
+        value = value * 10 + _CHINESE_DIGITS[char]
+    return value
+
+
 def _natural(label: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", label))
+    """Sort key that reads numbers in labels, Arabic or Chinese: 2栋 before 10栋, 二网格 before
+    三网格. Each part is (0, number) or (1, text), so parts always compare."""
+    return tuple(
+        (0, int(p) if p.isdigit() else _chinese_number(p)) if _NUMBER.fullmatch(p) else (1, p)
+        for p in _NUMBER.split(label)
+        if p
+    )
 
 
 # --- Counts for the staff pages --------------------------------------------------------------

@@ -107,7 +107,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         context["building_rows"] = [(b, counts.get(b.pk)) for b in buildings]
     if "grid" in levels:
         grids = paginate(
-            request, queries.grids_for(user).order_by("compound__code", "name"), param="gpage"
+            request, queries.grids_for(user).order_by("compound__code", "id"), param="gpage"
         )
         counts = queries.grid_household_counts([g.pk for g in grids])
         context["grids"] = grids
@@ -165,7 +165,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     building_counts = queries.building_counts([b.pk for b in buildings])
     grids = paginate(
-        request, queries.grids_for(user).filter(compound=compound).order_by("name"), param="gpage"
+        request, queries.grids_for(user).filter(compound=compound).order_by("id"), param="gpage"
     )
     grid_counts = queries.grid_household_counts([g.pk for g in grids])
     registered = compound.registered_households

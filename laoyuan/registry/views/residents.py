@@ -74,7 +74,7 @@ def _filter_options(user: User, filters: dict) -> FilterOptions:
     if filters["community_id"]:
         compounds = compounds.filter(community_id=filters["community_id"])
     options.compounds, options.too_many_compounds = _bounded(compounds.values_list("id", "name"))
-    grids = queries.grids_for(user).order_by("compound__code", "name")
+    grids = queries.grids_for(user).order_by("compound__code", "id")
     if filters["compound_id"]:
         options.buildings = [
             (pk, _("%(number)s栋") % {"number": number})
