@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from laoyuan.core import pii
-from laoyuan.core.models import User
+from laoyuan.core.models import AuditEvent, User
 from laoyuan.core.rules import roles_with
 from laoyuan.core.scopes import assignments_of, visible
 from laoyuan.registry.models import (
@@ -476,3 +476,28 @@ RESIDENT_LIST_FIELDS = (
     "household__unit__building__number",
     "household__unit__entrance__number",
 )
+
+
+REVEAL_LOG_LIMIT = 20
+
+
+def reveal_log(resident_ids: list[int], *, limit: int = REVEAL_LOG_LIMIT) -> dict[int, list]:
+    """Who saw these residents' full ID numbers or phones, newest first (个人信息查看记录).
+
+    One query for any number of residents; the last `limit` views of each are kept. Callers
+    decide who may read it: staff who may reveal, and each resident for herself."""
+    log: dict[int, list] = {pk: [] for pk in resident_ids}
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Resident._meta.label_lower,
+            object_id__in=[str(pk) for pk in resident_ids],
+            action__startswith="pii.reveal.",
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+    for event in events[: limit * max(len(resident_ids), 1)]:
+        entries = log[int(event.object_id)]
+        if len(entries) < limit:
+            entries.append(event)
+    return log

@@ -26,6 +26,10 @@ def _render_portal(request: HttpRequest, *, revealed: dict | None = None) -> Htt
     members = queries.household_members(user, [h.pk for h in households], permission="portal.view")
     own_ids = {a.resident_id for a in assignments_of(user) if a.role == "resident"}
     me = [m for group in members.values() for m in group if m.pk in own_ids]
+    # A resident may know who looked at her full numbers (PIPL: the right to know).
+    log = queries.reveal_log([m.pk for m in me])
+    for person in me:
+        person.reveal_events = log[person.pk]
     response = render(
         request,
         "registry/portal.html",

@@ -187,6 +187,7 @@ def _render_resident(
 ) -> HttpResponse:
     user = request.user
     can_edit = has_permission(user, "registry.edit", resident)
+    can_reveal = has_permission(user, "pii.reveal", resident)
     members = queries.household_members(user, [resident.household_id])[resident.household_id]
     response = render(
         request,
@@ -195,7 +196,9 @@ def _render_resident(
             "resident": resident,
             "members": [m for m in members if m.pk != resident.pk],
             "can_edit": can_edit,
-            "can_reveal": has_permission(user, "pii.reveal", resident),
+            "can_reveal": can_reveal,
+            # Those who may reveal also see who did (查看留痕 is only useful if it is read).
+            "reveal_events": queries.reveal_log([resident.pk])[resident.pk] if can_reveal else None,
             "revealed": revealed or {},
             "grid_url": _grid_url(user, resident),
             "crumbs": _resident_trail(user, resident),
