@@ -62,6 +62,24 @@ def decrypt(token: str) -> str:
     return aead.decrypt(raw[:12], raw[12:], version.encode()).decode()
 
 
+_FILE_MAGIC = b"LYS1"
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Seal a whole file (an uploaded roster holds ID numbers and phones in clear)."""
+    aead, _ = _keys(settings.LAOYUAN_DATA_KEY)
+    nonce = os.urandom(12)
+    return _FILE_MAGIC + nonce + aead.encrypt(nonce, data, _FILE_MAGIC)
+
+
+def decrypt_bytes(sealed: bytes) -> bytes:
+    if not sealed.startswith(_FILE_MAGIC):
+        raise ValueError("not a sealed Laoyuan file")
+    aead, _ = _keys(settings.LAOYUAN_DATA_KEY)
+    body = sealed[len(_FILE_MAGIC) :]
+    return aead.decrypt(body[:12], body[12:], _FILE_MAGIC)
+
+
 def blind_index(kind: str, value: str) -> str:
     """Keyed hash for exact-match search; `kind` keeps ID and phone indexes apart."""
     _, key = _keys(settings.LAOYUAN_DATA_KEY)

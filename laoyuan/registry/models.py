@@ -18,6 +18,7 @@ from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.core.models import TimeStamped
+from laoyuan.core.storage import sealed_storage
 
 OLD_COMPOUND_BEFORE_YEAR = 2001  # built before 2001 counts as an old compound (老旧小区)
 
@@ -533,7 +534,10 @@ class ImportBatch(TimeStamped):
     status = models.CharField(
         _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
-    original = models.FileField(_("原始文件"), upload_to=_import_upload_to, max_length=200)
+    # Sealed at rest: an uploaded roster holds ID numbers and phones in clear.
+    original = models.FileField(
+        _("原始文件"), upload_to=_import_upload_to, storage=sealed_storage, max_length=200
+    )
     original_name = models.CharField(_("文件名"), max_length=200)
     file_kind = models.CharField(_("文件类型"), max_length=8)  # xlsx, xls or csv
     file_size = models.PositiveBigIntegerField(_("文件大小（字节）"))

@@ -4,9 +4,11 @@ needed, all or nothing, with one audit row per preview and per commit."""
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection
 
 from laoyuan.core import pii
@@ -314,21 +316,30 @@ def test_only_roles_with_the_import_permission_in_scope_may_import(world):
 
 def test_an_unreadable_stored_file_fails_the_preview_with_its_reason(world):
     batch = import_file(world.li, world.wufuyuan, roster(), commit=False)
-    batch.original.open("wb").write(b"garbage")  # the stored file was damaged
-    batch.original.close()
-    again = ImportBatch.objects.create(
-        compound=world.wufuyuan,
-        created_by=world.li,
-        original=batch.original.name,
-        original_name="坏文件.xlsx",
-        file_kind="xlsx",
-        file_size=7,
-        file_sha256="0" * 64,
-    )
-    again = actions.import_batch_preview(batch_id=again.pk)
-    assert again.status == ImportStatus.FAILED
-    assert "不是 Excel 文件" in again.error_message
-    assert AuditEvent.objects.filter(action="import.preview", object_id=str(again.pk)).exists()
+    storage = batch.original.storage
+
+    def batch_for(name: str) -> ImportBatch:
+        return ImportBatch.objects.create(
+            compound=world.wufuyuan,
+            created_by=world.li,
+            original=name,
+            original_name="坏文件.xlsx",
+            file_kind="xlsx",
+            file_size=7,
+            file_sha256="0" * 64,
+        )
+
+    # a stored file that decrypts but is no spreadsheet
+    not_excel = batch_for(storage.save("imports/bad.xlsx", ContentFile(b"garbage")))
+    not_excel = actions.import_batch_preview(batch_id=not_excel.pk)
+    assert not_excel.status == ImportStatus.FAILED
+    assert "不是 Excel 文件" in not_excel.error_message
+    assert AuditEvent.objects.filter(action="import.preview", object_id=str(not_excel.pk)).exists()
+    # a sealed file damaged on disk
+    Path(storage.path(batch.original.name)).write_bytes(b"LYS1" + b"\0" * 40)
+    damaged = actions.import_batch_preview(batch_id=batch_for(batch.original.name).pk)
+    assert damaged.status == ImportStatus.FAILED
+    assert "已损坏" in damaged.error_message
 
 
 def test_a_row_without_entrance_is_rejected_when_several_entrances_have_that_room(world):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 from typing import IO
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -112,11 +112,12 @@ def import_batch_create(
 
 
 def _analyse(batch: ImportBatch) -> Analysis:
+    # Through the storage, never the path: originals are sealed at rest (core.storage).
     try:
-        source: Path | bytes = Path(batch.original.path)
-    except NotImplementedError:  # a storage without local paths
         with batch.original.open("rb") as fh:
             source = fh.read()
+    except (ValueError, InvalidTag, OSError) as exc:
+        raise RosterFileError(_("保存的原始文件已损坏或无法解密，请重新上传。")) from exc
     return analyse(
         source,
         name=batch.original.name,
