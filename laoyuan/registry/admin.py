@@ -72,3 +72,29 @@ class OwnerAdmin(admin.ModelAdmin):
 class OwnershipAdmin(admin.ModelAdmin):
     list_display = ["unit", "owner", "share"]
     raw_id_fields = ["unit", "owner"]
+
+
+@admin.register(m.ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only: batches change only through the roster import's actions (and its audit)."""
+
+    list_display = [
+        "pk",
+        "compound",
+        "original_name",
+        "status",
+        "rows_read",
+        "rows_valid",
+        "rows_rejected",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["compound", "created_by"]
+    exclude = ["original"]  # the sealed file is downloaded from the import page, with its log
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
