@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 _KEY_VERSION = "v1"
 
@@ -154,19 +155,19 @@ def check_id_number(raw: object, *, today: dt.date | None = None) -> IdNumberFac
     """Validate an 18-digit ID number (GB 11643) and read birth date and sex from it."""
     number = normalize_id_number(raw)
     if len(number) != 18:
-        raise InvalidIdNumber(f"身份证号应为18位，实际为{len(number)}位")
+        raise InvalidIdNumber(_("身份证号应为18位，实际为%(n)d位") % {"n": len(number)})
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise InvalidIdNumber("身份证号只能包含数字，最后一位可以是X")
+        raise InvalidIdNumber(_("身份证号只能包含数字，最后一位可以是X"))
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != number[17]:
-        raise InvalidIdNumber("身份证号校验位不正确")
+        raise InvalidIdNumber(_("身份证号校验位不正确"))
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise InvalidIdNumber("身份证号中的出生日期不存在") from exc
+        raise InvalidIdNumber(_("身份证号中的出生日期不存在")) from exc
     today = today or dt.date.today()
     if birth < dt.date(1900, 1, 1) or birth > today:
-        raise InvalidIdNumber("身份证号中的出生日期不合理")
+        raise InvalidIdNumber(_("身份证号中的出生日期不合理"))
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumberFacts(number=number, birth_date=birth, sex=sex)
 
@@ -199,7 +200,7 @@ def normalize_phone(raw: object) -> str:
 def check_phone(raw: object) -> str:
     phone = normalize_phone(raw)
     if not phone.isdigit():
-        raise InvalidPhone("电话号码只能包含数字")
+        raise InvalidPhone(_("电话号码只能包含数字"))
     if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
-        raise InvalidPhone("电话号码格式不正确（手机号应为11位，以1开头）")
+        raise InvalidPhone(_("电话号码格式不正确（手机号应为11位，以1开头）"))
     return phone

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from laoyuan.core import pii
 from laoyuan.core.audit import audit_log, field_changes
@@ -131,7 +133,7 @@ def resident_create(
             household__unit_id=household.unit_id, id_number_index=resident.id_number_index
         ).exists()
     ):
-        raise ValidationError({"id_number": "该房屋已登记此身份证号的居民"})
+        raise ValidationError({"id_number": _("该房屋已登记此身份证号的居民")})
     resident.save()
     audit_log(
         actor=actor,
@@ -147,7 +149,10 @@ def resident_create(
     return resident
 
 
-_CONTRADICTS_ID = {"birth_date": "出生日期与身份证号不一致", "sex": "性别与身份证号不一致"}
+_CONTRADICTS_ID = {
+    "birth_date": _lazy("出生日期与身份证号不一致"),
+    "sex": _lazy("性别与身份证号不一致"),
+}
 
 
 def _seal_or_raise(
@@ -165,7 +170,7 @@ def _seal_or_raise(
             derived = {"birth_date": facts.birth_date, "sex": facts.sex} if facts else {}
             for field, value in derived.items():
                 if field in given and getattr(resident, field) not in (None, "", value):
-                    errors[field] = _CONTRADICTS_ID[field]
+                    errors[field] = str(_CONTRADICTS_ID[field])
                 else:
                     setattr(resident, field, value)
     if phone is not None:
@@ -274,7 +279,7 @@ def unit_create(
 def household_create(*, actor: User, unit: Unit, grid: Grid | None = None) -> Household:
     _require(actor, "registry.edit", unit)
     if grid is not None and grid.compound_id != unit.compound_id:
-        raise ValidationError({"grid": "微网格不属于该房屋所在小区"})
+        raise ValidationError({"grid": _("微网格不属于该房屋所在小区")})
     household = Household.objects.create(
         unit=unit, compound_id=unit.compound_id, building_id=unit.building_id, grid=grid
     )
@@ -286,7 +291,7 @@ def household_create(*, actor: User, unit: Unit, grid: Grid | None = None) -> Ho
 def household_assign_grid(*, actor: User, household: Household, grid: Grid | None) -> Household:
     _require(actor, "registry.edit", household)
     if grid is not None and grid.compound_id != household.compound_id:
-        raise ValidationError({"grid": "微网格不属于该住户所在小区"})
+        raise ValidationError({"grid": _("微网格不属于该住户所在小区")})
     before = household.grid_id
     household.grid = grid
     household.save(update_fields=["grid", "updated_at"])
@@ -303,7 +308,7 @@ def household_assign_grid(*, actor: User, household: Household, grid: Grid | Non
 def building_set_head(*, actor: User, building: Building, head: Resident | None) -> Building:
     _require(actor, "registry.edit", building)
     if head is not None and head.compound_id != building.compound_id:
-        raise ValidationError({"head": "楼栋长须为本小区居民"})
+        raise ValidationError({"head": _("楼栋长须为本小区居民")})
     before = building.head_id
     building.head = head
     building.save(update_fields=["head", "updated_at"])
@@ -327,7 +332,7 @@ def grid_update(
 ) -> Grid:
     _require(actor, "registry.edit", grid)
     if group_head is not None and group_head.compound_id != grid.compound_id:
-        raise ValidationError({"group_head": "居民小组长须为本小区居民"})
+        raise ValidationError({"group_head": _("居民小组长须为本小区居民")})
     before = {"name": grid.name, "worker": grid.worker_id, "group_head": grid.group_head_id}
     if name is not None:
         grid.name = name

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.core.models import TimeStamped
@@ -144,7 +145,7 @@ class Building(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}栋"
+        return gettext("%(number)s栋") % {"number": self.number}
 
 
 class Entrance(TimeStamped):
@@ -160,7 +161,7 @@ class Entrance(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}单元"
+        return gettext("%(number)s单元") % {"number": self.number}
 
 
 class AreaSource(models.TextChoices):
@@ -267,8 +268,16 @@ class Unit(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        entrance = f"{self.entrance.number}单元" if self.entrance_id else ""
-        return f"{self.building.number}栋{entrance}{self.room_number}"
+        if self.entrance_id:
+            return gettext("%(building)s栋%(entrance)s单元%(room)s") % {
+                "building": self.building.number,
+                "entrance": self.entrance.number,
+                "room": self.room_number,
+            }
+        return gettext("%(building)s栋%(room)s") % {
+            "building": self.building.number,
+            "room": self.room_number,
+        }
 
 
 class Household(TimeStamped):
@@ -299,7 +308,7 @@ class Household(TimeStamped):
         ordering = ["unit_id", "id"]
 
     def __str__(self) -> str:
-        return f"住户 {self.unit}"
+        return gettext("住户 %(unit)s") % {"unit": self.unit}
 
 
 class Sex(models.TextChoices):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from laoyuan.core import pii
 from laoyuan.core.models import AuditEvent, User
@@ -198,7 +199,8 @@ def age_structure(compound: Compound, *, today: dt.date | None = None) -> AgeStr
         AgeRow(key, buildings.get(key, "—"), *numbers) for key, numbers in per_building.items()
     ]
     by_grid = [
-        AgeRow(key, grids.get(key, "未划入网格"), *numbers) for key, numbers in per_grid.items()
+        AgeRow(key, grids.get(key, gettext("未划入网格")), *numbers)
+        for key, numbers in per_grid.items()
     ]
     by_building.sort(key=lambda r: _natural(r.label))
     by_grid.sort(key=lambda r: (r.key is None, _natural(r.label)))
