@@ -24,6 +24,17 @@ from laoyuan.core.storage import sealed_storage
 OLD_COMPOUND_BEFORE_YEAR = 2001  # built before 2001 counts as an old compound (老旧小区)
 
 
+def up_to_compound(compound: str) -> dict[str, str]:
+    """Scope paths from a model to its compound and every place above it, given the lookup
+    from the model to the compound (e.g. "unit__compound")."""
+    return {
+        "district": f"{compound}__community__street__district_id",
+        "street": f"{compound}__community__street_id",
+        "community": f"{compound}__community_id",
+        "compound": f"{compound}_id",
+    }
+
+
 class District(TimeStamped):
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=60)
@@ -129,10 +140,7 @@ class Building(TimeStamped):
     )
 
     scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
+        **up_to_compound("compound"),
         "building": "id",
     }
 
@@ -197,10 +205,7 @@ class Grid(TimeStamped):
     )
 
     scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
+        **up_to_compound("compound"),
         "grid": "id",
     }
 
@@ -240,10 +245,7 @@ class Unit(TimeStamped):
     )
 
     scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
+        **up_to_compound("compound"),
         "building": "building_id",
         "grid": "households__grid_id",
         "household": "households__id",
@@ -293,10 +295,7 @@ class Household(TimeStamped):
     is_active = models.BooleanField(_("在住"), default=True)
 
     scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
+        **up_to_compound("compound"),
         "building": "building_id",
         "grid": "grid_id",
         "household": "id",
@@ -371,10 +370,7 @@ class Resident(TimeStamped):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
+        **up_to_compound("compound"),
         "building": "household__building_id",
         "grid": "household__grid_id",
         "household": "household_id",
@@ -430,10 +426,7 @@ class Owner(TimeStamped):
     )
 
     scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
+        **up_to_compound("compound"),
         "building": "ownerships__unit__building_id",
         "household": "ownerships__unit__households__id",
     }
@@ -476,10 +469,7 @@ class Ownership(TimeStamped):
     since = models.DateField(_("取得日期"), null=True, blank=True)
 
     scope_paths = {
-        "district": "unit__compound__community__street__district_id",
-        "street": "unit__compound__community__street_id",
-        "community": "unit__compound__community_id",
-        "compound": "unit__compound_id",
+        **up_to_compound("unit__compound"),
         "building": "unit__building_id",
         "household": "unit__households__id",
     }
@@ -583,12 +573,7 @@ class ImportBatch(TimeStamped):
     )
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
-    scope_paths = {
-        "district": "compound__community__street__district_id",
-        "street": "compound__community__street_id",
-        "community": "compound__community_id",
-        "compound": "compound_id",
-    }
+    scope_paths = up_to_compound("compound")
 
     class Meta:
         verbose_name = _("花名册导入批次")
@@ -618,12 +603,7 @@ class ImportRowError(models.Model):
     problems = models.JSONField(_("问题"), default=list)
     cells = models.JSONField(_("原始内容"), default=list)
 
-    scope_paths = {
-        "district": "batch__compound__community__street__district_id",
-        "street": "batch__compound__community__street_id",
-        "community": "batch__compound__community_id",
-        "compound": "batch__compound_id",
-    }
+    scope_paths = up_to_compound("batch__compound")
 
     class Meta:
         verbose_name = _("导入问题行")
