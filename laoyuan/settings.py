@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from local static files instead of a CDN
     "laoyuan.core",
     "laoyuan.registry",
+    "laoyuan.voices",
 ]
 
 MIDDLEWARE = [
