@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from laoyuan.voices.engine.text import topic_features as features
@@ -23,7 +22,9 @@ from laoyuan.voices.engine.text import topic_features as features
 # tuned on that very set; 0.3 keeps precision at 0.94 with recall 0.86 and leaves a margin for
 # the larger sets where chaining grows. Staff merge what the engine left apart.
 GROUP_THRESHOLD = 0.3
-_CHUNK = 2000
+# At most this many similarities are held at once while grouping (float32: 80 MB).
+_BLOCK_CELLS = 20_000_000
+MAX_NEIGHBOURS = 200
 
 
 def _vectorizer(max_df: float = 1.0) -> TfidfVectorizer:
@@ -38,8 +39,8 @@ def _vectorizer(max_df: float = 1.0) -> TfidfVectorizer:
 
 @dataclass(frozen=True)
 class Group:
-    """A proposed topic: indices (0-based, in input order) of its voices, and its medoid, the
-    member most similar to all the others, which stands for the group."""
+    """A proposed topic: indices (0-based, in input order) of its voices, and its
+    representative: the centre the others were found similar to."""
 
     members: tuple[int, ...]
     representative: int
@@ -49,14 +50,32 @@ class Group:
         return len(self.members)
 
 
-def _medoid(matrix: sparse.csr_matrix | None, positions: np.ndarray, members: list[int]) -> int:
-    rows = positions[members]
-    if matrix is None or len(members) <= 2 or (rows < 0).any():
-        return members[0]
-    block = matrix[rows]
-    # Sum of similarities to the others = row · (sum of rows): one product, no n×n matrix.
-    totals = block @ np.asarray(block.sum(axis=0)).ravel()
-    return members[int(np.argmax(totals))]
+def _neighbours(matrix: sparse.csr_matrix, threshold: float) -> sparse.csr_matrix:
+    """For each row, its most similar other rows (at most MAX_NEIGHBOURS) with cosine at least
+    `threshold`, as a symmetric sparse matrix of similarities. Computed in blocks of rows so
+    memory stays bounded whatever the number of texts."""
+    m = matrix.shape[0]
+    transposed = matrix.T.tocsr()
+    block_rows = max(1, _BLOCK_CELLS // m)
+    rows, cols, vals = [], [], []
+    for start in range(0, m, block_rows):
+        block = (matrix[start : start + block_rows] @ transposed).toarray()
+        b = block.shape[0]
+        block[np.arange(b), start + np.arange(b)] = 0  # not its own neighbour
+        block[block < threshold] = 0
+        if m > MAX_NEIGHBOURS:
+            top = np.argpartition(-block, MAX_NEIGHBOURS, axis=1)[:, :MAX_NEIGHBOURS]
+        else:
+            top = np.broadcast_to(np.arange(m), (b, m))
+        top_vals = np.take_along_axis(block, top, axis=1)
+        keep = top_vals > 0
+        rows.append((np.nonzero(keep)[0] + start).astype(np.int64))
+        cols.append(top[keep].astype(np.int64))
+        vals.append(top_vals[keep])
+    graph = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(m, m)
+    )
+    return graph.maximum(graph.T).tocsr()
 
 
 def group(
@@ -64,46 +83,46 @@ def group(
 ) -> list[Group]:
     """Groups of near-duplicate texts, largest first (ties: earliest first).
 
-    Two texts are linked when their cosine similarity is at least `threshold`; groups are the
-    connected components of those links. The similarity matrix is computed in blocks of rows
-    so memory stays bounded (10,000 texts: a few seconds)."""
+    Star clustering, so that groups cannot chain (A like B like C … like Z, with A and Z
+    unrelated): the text with the most and closest neighbours becomes a group's centre and
+    takes every neighbour not yet taken whose cosine similarity to it is at least `threshold`;
+    then the next, among the texts left. Every member is thus similar to its centre, which is
+    the group's representative. Each text keeps at most MAX_NEIGHBOURS neighbours, so a concern
+    voiced by hundreds may come out as a few groups, for staff to merge."""
     n = len(texts)
     if n == 0:
         return []
     feats = [features(t) for t in texts]
     nonempty = [i for i, f in enumerate(feats) if f]
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    positions = np.full(n, -1)
-    positions[nonempty] = np.arange(len(nonempty))
-    sub = None
+    groups: list[Group] = []
+    taken = np.zeros(n, dtype=bool)
     if len(nonempty) > 1:
-        # N-grams in over half the texts ("小区", "我们") link everything and mean nothing.
+        # N-grams in over half the texts link everything and mean nothing.
         vectorizer = _vectorizer(max_df=0.5 if len(nonempty) >= 50 else 1.0)
         try:
-            sub = vectorizer.fit_transform([feats[i] for i in nonempty]).tocsr()
+            matrix = vectorizer.fit_transform([feats[i] for i in nonempty]).tocsr()
         except ValueError:  # every n-gram pruned: nothing in common worth linking
-            sub = None
-        if sub is not None:
+            matrix = None
+        if matrix is not None:
             index = np.asarray(nonempty)
-            transposed = sub.T.tocsr()
-            for start in range(0, sub.shape[0], _CHUNK):
-                block = (sub[start : start + _CHUNK] @ transposed).tocoo()
-                keep = (block.data >= threshold) & (block.row + start < block.col)
-                rows.append(index[block.row[keep] + start])
-                cols.append(index[block.col[keep]])
-    r = np.concatenate(rows) if rows else np.array([], dtype=int)
-    c = np.concatenate(cols) if cols else np.array([], dtype=int)
-    graph = sparse.coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
-    _count, component = connected_components(graph, directed=False)
-    by_component: dict[int, list[int]] = {}
-    for i, comp in enumerate(component):
-        by_component.setdefault(int(comp), []).append(i)
-    groups = [
-        Group(members=tuple(m), representative=_medoid(sub, positions, m))
-        for m in by_component.values()
-        if len(m) >= min_size
-    ]
+            graph = _neighbours(matrix, threshold)
+            strength = np.asarray(graph.sum(axis=1)).ravel()
+            # Strongest first; ties go to the earlier text, so results do not depend on luck.
+            order = np.lexsort((np.arange(len(index)), -strength))
+            local_taken = np.zeros(len(index), dtype=bool)
+            for centre in order:
+                if local_taken[centre]:
+                    continue
+                lo, hi = graph.indptr[centre], graph.indptr[centre + 1]
+                neighbours = graph.indices[lo:hi]
+                joining = neighbours[~local_taken[neighbours]]
+                local_taken[centre] = True
+                local_taken[joining] = True
+                members = sorted(int(index[j]) for j in (centre, *joining))
+                groups.append(Group(members=tuple(members), representative=int(index[centre])))
+            taken[index] = True
+    groups.extend(Group(members=(i,), representative=i) for i in range(n) if not taken[i])
+    groups = [g for g in groups if g.size >= min_size]
     groups.sort(key=lambda g: (-g.size, g.members[0]))
     return groups
 
