@@ -16,7 +16,7 @@ export PORT ?= 8000
 help:
 	@echo "make demo    set up, load the demo and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    lint, migration check, the test suite on SQLite and on PostgreSQL"
-	@echo "make bench   page and import benchmarks at district scale"
+	@echo "make bench   page, roster-import and voices text-engine benchmarks"
 	@echo "make lint    ruff check and format check;  make fmt  reformat"
 	@echo "make messages  extract the Chinese message ids to laoyuan/locale/en and compile them"
 	@echo "make clean   remove caches and build leftovers (keeps var/ data and .venv)"
@@ -52,8 +52,8 @@ test-postgres: $(VENV)
 
 bench: $(VENV) system-deps
 	@$(PY) bench/pages.py
-	@if [[ -f bench/import_roster.py ]]; then $(PY) bench/import_roster.py; \
-	else echo "bench/import_roster.py is not there yet: skipped"; fi
+	@$(PY) bench/import_roster.py
+	@$(PY) bench/voices.py
 
 lint: $(VENV)
 	@$(RUFF) check .
