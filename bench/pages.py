@@ -10,11 +10,14 @@ compounds, ~350,000 households, ~900,000 residents), made once and kept:
 - PostgreSQL named by DATABASE_URL when it points at PostgreSQL, otherwise a cluster kept in
   var/bench-pg that this script starts and stops (scripts/with-postgres.sh --data var/bench-pg).
 
-In the district, a street official (街道干部) of the street and a community worker (社区工作者) of
-the community that hold the largest compound request, in-process through django.test.Client
+In the district, a district-level official (区级干部), a street official (街道干部) of the street
+and a community worker (社区工作者) of the community that hold the largest compound request, in-process through django.test.Client
 (the full request: middleware, session, view, template), each page N times after two warm-up
 requests:
 
+- the workspace                  registry:workspace
+- the whole resident list        registry:residents (everything the user may see)
+- the community page             registry:community
 - the community resident list   registry:residents ?community=<id>
 - the compound age structure     registry:age_structure
 - the compound detail page       registry:compound
@@ -119,6 +122,7 @@ def run_one(requests: int) -> int:
         compound.n // 2
     ]  # a resident in the middle of the compound, not the first row of a table
     people = {
+        "区级干部": _bench_user("bench-district", Role.STREET_OFFICIAL, Level.DISTRICT, district),
         "街道干部": _bench_user("bench-street", Role.STREET_OFFICIAL, Level.STREET, street),
         "社区工作者": _bench_user(
             "bench-community", Role.COMMUNITY_WORKER, Level.COMMUNITY, community
@@ -137,6 +141,9 @@ def run_one(requests: int) -> int:
     )
 
     pages = [
+        ("工作台", reverse("registry:workspace")),
+        ("居民名册（全部）", reverse("registry:residents")),
+        ("社区详情", reverse("registry:community", args=[community.pk])),
         ("社区居民名册", reverse("registry:residents") + f"?community={community.pk}"),
         ("小区年龄结构", reverse("registry:age_structure", args=[compound.pk])),
         ("小区详情", reverse("registry:compound", args=[compound.pk])),
