@@ -39,15 +39,6 @@ HEADERS = [
     "楼栋", "单元", "房号", "建筑面积（㎡）", "姓名", "性别", "出生日期", "身份证号", "联系电话",
     "与户主关系", "居住类型", "独居", "残疾", "低保", "党员", "网格", "备注",
 ]  # fmt: skip
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    """GB 11643 check digit (the same rule as laoyuan.core.pii.id_check_digit)."""
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
 # --- the roster ------------------------------------------------------------------------------
 
 
@@ -56,6 +47,8 @@ def generate(path: Path, rows: int, seed: int = 20240312) -> dict:
     floor, 1–5 people a flat (owners, their families, some tenants), a grid per entrance, and
     about 0.5% bad rows of the kinds real rosters have."""
     from openpyxl import Workbook
+
+    from laoyuan.core.pii import id_check_digit
 
     rng = random.Random(seed)
     today = dt.date.today()

@@ -65,9 +65,11 @@ OWNER_FIELDS = [
 
 
 def sealed_phone(phone: str | None) -> tuple[str, str, str]:
+    """The three stored phone columns (cipher, blind index, masked), in column order."""
     if not phone:
         return ("", "", "")
-    return (pii.encrypt(phone), pii.blind_index("phone", phone), pii.mask_phone(phone))
+    sealed = pii.seal_phone(phone)
+    return (sealed.ciphertext, sealed.index, sealed.masked)
 
 
 class BulkTable:
