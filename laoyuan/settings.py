@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "laoyuan.core",
     "laoyuan.registry",
     "laoyuan.voices",
+    "laoyuan.decisions",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,17 @@ TASKS = {
         "BACKEND": env_str("LAOYUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# E-mail: notifications are e-mailed only when a mail server is configured (EMAIL_HOST).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "laoyuan@localhost")
+LAOYUAN_EMAIL_NOTIFICATIONS = bool(EMAIL_HOST)
+# Where links in e-mails point.
+LAOYUAN_SITE_URL = env_str("LAOYUAN_SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

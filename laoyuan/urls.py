@@ -11,4 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("laoyuan.core.urls")),
     path("", include("laoyuan.registry.urls")),
+    path("", include("laoyuan.voices.urls")),
+    path("", include("laoyuan.decisions.urls")),
 ]

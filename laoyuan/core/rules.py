@@ -21,6 +21,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "portal.view": frozenset({Role.RESIDENT}),
     # A resident reveals their own household's details.
     "portal.reveal": frozenset({Role.RESIDENT}),
+    # Residents' voices and topics (社情民意与议题): see them, and the funnel.
+    "voices.view": STAFF_ROLES,
+    # Record voices heard in person, by phone or at a meeting (batch entry).
+    "voices.record": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.SOCIAL_ORG_STAFF,
+        }
+    ),
+    # Import questionnaire sheets and 12345 hotline exports.
+    "voices.import": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER}),
+    # Confirm or correct categories; group voices: merge, split and move between topics.
+    "topics.sort": frozenset(
+        {Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PARTY_SECRETARY}
+    ),
+    # Move a topic through deliberation to its decision and outcome; record meetings.
+    "topics.decide": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.PARTY_SECRETARY}),
+    # Edit the street's taxonomy of concerns and retrain its classifier.
+    "voices.taxonomy": frozenset({Role.STREET_OFFICIAL}),
+    # A resident submits voices from the portal and follows them.
+    "portal.voice": frozenset({Role.RESIDENT}),
 }
 
 

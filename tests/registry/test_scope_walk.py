@@ -119,6 +119,21 @@ FILL: dict[str, tuple[Filler, Filler, Filler]] = {
 INSIDER = {"registry:portal_reveal": "liu"}
 
 
+def _merge_area_fills() -> None:
+    import importlib
+    import pkgutil
+
+    import tests.scope_fills as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        FILL.update(getattr(module, "FILL", {}))
+        INSIDER.update(getattr(module, "INSIDER", {}))
+
+
+_merge_area_fills()
+
+
 def _url(name: str, route: str, params: list[str], obj) -> str:
     if len(params) != 1:
         pytest.fail(f"{name} ({route}) takes {params}: teach the scope walk how to fill it")

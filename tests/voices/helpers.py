@@ -7,7 +7,8 @@ import itertools
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-LABELLED = DATA / "labelled.csv"  # 编号, 意见内容, 一级分类
+# 编号, 意见内容, 一级分类: the starter set shipped with Laoyuan (the default classifier's data).
+LABELLED = Path(__file__).resolve().parents[2] / "laoyuan/voices/data/starter_labelled.csv"
 DUPLICATES = DATA / "duplicates.csv"  # 意见内容, 同一问题 (same letter = same concern)
 
 

@@ -1,4 +1,4 @@
-"""Classification quality on the labelled set (tests/voices/data/labelled.csv: 328 messages
+"""Classification quality on the labelled set (laoyuan/voices/data/starter_labelled.csv: 328 messages
 in 12 first-level categories, with dialect words, typos, traditional characters, mixed topics,
 phone numbers and HTML), and the keyword-rules fallback."""
 

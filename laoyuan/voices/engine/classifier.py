@@ -103,7 +103,7 @@ class KeywordFeatures(BaseEstimator, TransformerMixin):
 def make_pipeline(taxonomy: Taxonomy | None = None, c: float = 20.0) -> Pipeline:
     """Character 1–3-gram TF-IDF plus keyword scores, into a logistic regression (balanced
     class weights: a street's history is rarely even across categories). Measured on
-    tests/voices/data/labelled.csv: n-grams alone reach macro-F1 ≈ 0.76 in 5-fold
+    laoyuan/voices/data/starter_labelled.csv: n-grams alone reach macro-F1 ≈ 0.76 in 5-fold
     cross-validation, with the keyword scores ≈ 0.93."""
     return Pipeline(
         [

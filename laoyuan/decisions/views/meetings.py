@@ -1,0 +1,3 @@
+"""Meeting pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""funnel pages of voices (filled in by its owner)."""
+
+urlpatterns: list = []

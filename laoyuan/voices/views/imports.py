@@ -1,0 +1,3 @@
+"""imports pages of voices (filled in by its owner)."""
+
+urlpatterns: list = []

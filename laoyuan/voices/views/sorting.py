@@ -1,0 +1,3 @@
+"""sorting pages of voices (filled in by its owner)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""topics pages of voices (filled in by its owner)."""
+
+urlpatterns: list = []
