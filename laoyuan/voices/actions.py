@@ -309,7 +309,9 @@ def voices_record(
     """Record many voices heard at once (a meeting, a round of door-to-door visits, a day of
     phone calls). Every entry is checked first; any bad entry raises BatchError naming each bad
     row, and nothing is saved. An entry's own channel or date overrides the batch's."""
-    _require(actor, "voices.record" if import_batch is None else "voices.import", compound)
+    # An import run from the command line by the operator has no actor (as the roster's).
+    if actor is not None or import_batch is None:
+        _require(actor, "voices.record" if import_batch is None else "voices.import", compound)
     if not entries:
         raise ValidationError(_("没有要保存的意见：请至少填写一条。"))
     if len(entries) > MAX_BATCH and import_batch is None:

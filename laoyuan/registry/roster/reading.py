@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,9 @@ from laoyuan.registry.roster.columns import (
 )
 
 KINDS = ("xlsx", "xls", "csv")
+# Finds the header among the top rows: (its index, its mapping) or HeaderNotFound. The roster's
+# by default; other imports (voices.importing) pass their own columns.
+HeaderFinder = Callable[[Sequence[Sequence[object]]], tuple[int, object]]
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -106,12 +109,14 @@ def is_blank_row(cells: list) -> bool:
     return all(c is None or c == "" or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _locate(kind: str, sheet_name: str, rows: Iterator[list]) -> RosterSheet:
+def _locate(
+    kind: str, sheet_name: str, rows: Iterator[list], find: HeaderFinder = find_header
+) -> RosterSheet:
     numbered = enumerate(rows, start=1)
     top = list(itertools.islice(numbered, HEADER_SCAN_ROWS))
     if not top or all(is_blank_row(cells) for _, cells in top):
         raise HeaderNotFound(_("文件中没有内容：前{n}行都是空的。").format(n=HEADER_SCAN_ROWS))
-    position, mapping = find_header([cells for _, cells in top])
+    position, mapping = find([cells for _, cells in top])
     header_number = top[position][0]
     return RosterSheet(
         kind=kind,
@@ -139,7 +144,9 @@ def _open_workbook(source: Path | bytes) -> CalamineWorkbook:
         ) from exc
 
 
-def _workbook_sheet(kind: str, source: Path | bytes) -> RosterSheet:
+def _workbook_sheet(
+    kind: str, source: Path | bytes, find: HeaderFinder = find_header
+) -> RosterSheet:
     workbook = _open_workbook(source)
     first_error: HeaderNotFound | None = None
     for index, meta in enumerate(workbook.sheets_metadata):
@@ -152,7 +159,7 @@ def _workbook_sheet(kind: str, source: Path | bytes) -> RosterSheet:
             raise RosterFileError(_("无法读取工作表“{name}”。").format(name=meta.name)) from exc
         try:
             # The first sheet with a roster header wins: an instructions sheet may come first.
-            return _locate(kind, meta.name, rows)
+            return _locate(kind, meta.name, rows, find)
         except HeaderNotFound as exc:
             first_error = first_error or exc
     raise RosterFileError(str(first_error or _("文件中没有可读取的工作表。")))
@@ -185,18 +192,20 @@ def _delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _csv_sheet(data: bytes) -> RosterSheet:
+def _csv_sheet(data: bytes, find: HeaderFinder = find_header) -> RosterSheet:
     text = decode_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        return _locate("csv", "", reader)
+        return _locate("csv", "", reader, find)
     except HeaderNotFound as exc:
         raise RosterFileError(str(exc)) from exc
     except csv.Error as exc:
         raise RosterFileError(_("CSV 文件格式有误：{error}").format(error=exc)) from exc
 
 
-def open_roster(source: Path | bytes, *, name: str) -> RosterSheet:
+def open_roster(
+    source: Path | bytes, *, name: str, find: HeaderFinder = find_header
+) -> RosterSheet:
     """Find the roster in a file: kind, sheet, header row and the rows below it.
 
     Raises RosterFileError (Chinese message) for a file that cannot be a roster: wrong type,
@@ -209,8 +218,8 @@ def open_roster(source: Path | bytes, *, name: str) -> RosterSheet:
     kind = sniff_kind(name, head)
     if kind == "csv":
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        return _csv_sheet(data)
-    return _workbook_sheet(kind, source)
+        return _csv_sheet(data, find)
+    return _workbook_sheet(kind, source, find)
 
 
 def check_roster(data: bytes, *, name: str) -> RosterSheet:
