@@ -156,7 +156,8 @@ def topic_summary(topic: Topic) -> TopicSummary:
             filter=Q(resident__isnull=True, author__isnull=True, anonymous=False)
             & ~Q(speaker_name=""),
         ),
-        anonymous=Count("id", filter=Q(anonymous=True)),
+        # Not named "anonymous": an aggregate may not shadow the field the others filter on.
+        anonymous_count=Count("id", filter=Q(anonymous=True)),
         unnamed=Count(
             "id",
             filter=Q(anonymous=False, resident__isnull=True, author__isnull=True, speaker_name=""),
@@ -174,8 +175,8 @@ def topic_summary(topic: Topic) -> TopicSummary:
         + people["accounts"]
         + people["named"]
         + people["unnamed"]
-        + people["anonymous"],
-        anonymous=people["anonymous"],
+        + people["anonymous_count"],
+        anonymous=people["anonymous_count"],
         first_said=people["first"],
         last_said=people["last"],
     )
