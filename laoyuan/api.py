@@ -24,3 +24,5 @@ api.add_router("/", registry_router)
 from laoyuan.registry.import_api import router as import_router  # noqa: E402
 
 api.add_router("/", import_router)
+api.add_router("/", "laoyuan.voices.api.router")  # voices, topics, grouping, funnel
+api.add_router("/", "laoyuan.decisions.api.router")  # meetings and their decisions
