@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from laoyuan.core.notify import unread_count
 from laoyuan.core.scopes import assignments_of, roles_of
 
 
@@ -11,4 +14,6 @@ def workspace(request):
         "is_staff_member": bool(roles - {"resident"}),
         "is_resident": "resident" in roles,
         "my_assignments": assignments_of(user),
+        # Counted only when a page shows it (one query), never on pages that do not.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
     }
