@@ -1,0 +1,87 @@
+"""Reads of meetings (会议) and their decisions (决定), already scoped to the user.
+
+Staff who may see a compound's voices ("voices.view") see its meetings; recording a meeting and
+its decisions needs "topics.decide".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from laoyuan.core.models import User
+from laoyuan.core.scopes import get_visible_or_404, visible
+from laoyuan.decisions.models import Attendee, Decision, Meeting
+from laoyuan.voices.models import Topic
+
+
+def meetings_for(user: User, permission: str = "voices.view") -> QuerySet[Meeting]:
+    return visible(user, Meeting, permission).select_related("compound")
+
+
+def meeting_list(
+    user: User,
+    *,
+    compound_id: int | None = None,
+    kind: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """Meetings in scope, latest first, each with its numbers of attendees, topics and
+    decisions (counted in subqueries, so the three joins do not multiply each other)."""
+    qs = meetings_for(user)
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if since:
+        qs = qs.filter(held_on__gte=since)
+    if until:
+        qs = qs.filter(held_on__lte=until)
+    return qs.annotate(
+        attendee_count=Count("attendees", distinct=True),
+        topic_count=Count("topics", distinct=True),
+        decision_count=Count("decisions", distinct=True),
+    ).order_by("-held_on", "-id")
+
+
+def meeting_or_404(user: User, pk: int, permission: str = "voices.view") -> Meeting:
+    return get_visible_or_404(
+        user, Meeting.objects.select_related("compound", "created_by"), permission, pk=pk
+    )
+
+
+def meeting_attendees(meeting: Meeting) -> QuerySet[Attendee]:
+    return Attendee.objects.filter(meeting=meeting).order_by("id")
+
+
+def meeting_topics(meeting: Meeting) -> QuerySet[Topic]:
+    """The topics raised at the meeting, with where each stands now (and, for a merged one,
+    the topic it went into)."""
+    return meeting.topics.select_related("merged_into").order_by("id")
+
+
+def meeting_decisions(meeting: Meeting) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(meeting=meeting)
+        .select_related("topic", "decided_by")
+        .order_by("deadline", "id")
+    )
+
+
+def topic_meetings(user: User, topic: Topic) -> QuerySet[Meeting]:
+    """The meetings that discussed a topic, latest first, each with its decisions on it
+    (`topic_decisions`)."""
+    return (
+        meetings_for(user)
+        .filter(topics=topic)
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(topic=topic).order_by("id"),
+                to_attr="topic_decisions",
+            )
+        )
+        .order_by("-held_on", "-id")
+    )
