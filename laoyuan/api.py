@@ -26,3 +26,4 @@ from laoyuan.registry.import_api import router as import_router  # noqa: E402
 api.add_router("/", import_router)
 api.add_router("/", "laoyuan.voices.api.router")  # voices, topics, grouping, funnel
 api.add_router("/", "laoyuan.decisions.api.router")  # meetings and their decisions
+api.add_router("/", "laoyuan.voices.import_api.router")  # questionnaire and 12345 imports

@@ -13,7 +13,7 @@ PERMISSION = "voices.import"
 
 def voice_imports_for(user: User, *, compound_id: int | None = None) -> QuerySet[VoiceImport]:
     qs = visible(user, VoiceImport, PERMISSION).select_related(
-        "compound__community", "created_by", "committed_by"
+        "compound__community__street__district", "created_by", "committed_by"
     )
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
