@@ -36,7 +36,23 @@ VoiceText = Annotated[
     StringConstraints(max_length=TEXT_HARD_LIMIT),
     AfterValidator(_no_control_except_lines),
 ]
-VoiceIds = Annotated[list[Id], Field(min_length=1, max_length=MAX_VOICES_PER_CALL)]
+
+
+def Many(item, *, most: int, least: int = 1):
+    """A list of `item` with a Chinese message when it has too few or too many entries (the
+    generic pydantic messages would not say which bound was broken)."""
+
+    def _bounded(values: list) -> list:
+        if len(values) < least:
+            raise ValueError(_("至少要有%(n)s项") % {"n": least})
+        if len(values) > most:
+            raise ValueError(_("最多%(n)s项，请分批提交") % {"n": most})
+        return values
+
+    return Annotated[list[item], AfterValidator(_bounded)]
+
+
+VoiceIds = Many(Id, most=MAX_VOICES_PER_CALL)
 ChannelIn = Literal[tuple(Channel.values)]
 # A topic reaches "merged" only by a merge, never by a transition.
 TransitionState = Literal[tuple(s for s in TopicState.values if s != TopicState.MERGED)]
@@ -151,7 +167,7 @@ class VoicesRecordIn(Schema):
     channel: ChannelIn = Field(description="渠道")
     said_on: dt.date = Field(description="反映日期，不晚于今天")
     occasion: Text(100) = Field("", description="场次，如“五福夜话 第3期”")
-    entries: Annotated[list[VoiceEntryIn], Field(min_length=1, max_length=200)]
+    entries: Many(VoiceEntryIn, most=200)
 
 
 class InputErrorOut(Schema):
@@ -420,7 +436,7 @@ class ProposalIn(Schema):
 class ProposalsAcceptIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    proposals: Annotated[list[ProposalIn], Field(min_length=1, max_length=500)]
+    proposals: Many(ProposalIn, most=500)
 
 
 class ProposalsAcceptedOut(Schema):

@@ -53,7 +53,7 @@ def record(world, texts, *, who="li", compound=None, channel=Channel.EVENING_TAL
 
 def topic_of(world, texts, *, who="li", compound=None, title="") -> Topic:
     """A topic made of freshly recorded voices."""
-    voices = record(world, texts, compound=compound)
+    voices = record(world, texts, who=who, compound=compound)
     return actions.topic_create(actor=world.users[who], voices=voices, title=title)
 
 
