@@ -376,8 +376,6 @@ def topic_detail(
     topic.channel_count = len(summary.by_channel)
     return {
         **{f: getattr(topic, f) for f in TopicOut.model_fields if f != "state_label"},
-        "compound": topic.compound,
-        "state_label": str(topic.get_state_display()),
         "merged_into": _ref(topic.merged_into),
         "summary": {
             "voices": summary.voices,

@@ -274,7 +274,9 @@ class TopicOut(Schema):
 
     @staticmethod
     def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+        # The detail is built as a dict (a Topic's own `voices` is its related manager).
+        state = obj["state"] if isinstance(obj, dict) else obj.state
+        return str(TopicState(state).label)
 
 
 class ChannelCount(Schema):
