@@ -14,8 +14,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from laoyuan.voices import actions
+from laoyuan.voices import actions, services
 from laoyuan.voices.models import Channel, TopicState, Voice, VoicePhoto
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    # The similar-index is cached per community by the newest voice id; ids are reused after
+    # each test's rollback, so each test starts from an empty cache.
+    services.forget_caches()
+    yield
+    services.forget_caches()
+
 
 URL = reverse("voices:portal_submit")
 GPS_IFD = 0x8825
