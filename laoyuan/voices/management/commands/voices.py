@@ -1,10 +1,13 @@
 """`laoyuan voices`: the text engine of residents' voices (社情民意) on sheets.
 
     laoyuan voices train FILE --text-col C --label-col L [--model-out PATH]
+    laoyuan voices train --street ID [--without-starter]
     laoyuan voices classify FILE --text-col C [--model PATH] [--out PATH]
     laoyuan voices group FILE --text-col C [--out PATH] [--threshold 0.35]
 
 FILE is .xlsx, .xls or .csv (UTF-8 or GB18030); outputs are .xlsx or .csv by their extension.
+With --street, `train` reads the street's confirmed and corrected voices from the database
+instead of a FILE (plus the starter set) and saves the street's model (voices.training).
 Outputs never contain phone or ID numbers: texts are written redacted. The model is a pickle:
 only pass --model files written by `voices train` on this installation.
 """
@@ -45,9 +48,19 @@ class Command(BaseCommand):
         )
 
         t = sub.add_parser("train", help="用本街道已标注的意见训练分类模型")
-        t.add_argument("file", help=".xlsx/.xls/.csv 文件")
-        t.add_argument("--text-col", required=True, help="意见内容所在列的表头")
-        t.add_argument("--label-col", required=True, help="一级分类所在列的表头")
+        t.add_argument("file", nargs="?", help=".xlsx/.xls/.csv 文件（使用 --street 时不要）")
+        t.add_argument("--text-col", help="意见内容所在列的表头")
+        t.add_argument("--label-col", help="一级分类所在列的表头")
+        t.add_argument(
+            "--street",
+            type=int,
+            help="街道编号（ID）：用数据库中本街道人工确认或更正过分类的意见训练本街道的模型",
+        )
+        t.add_argument(
+            "--without-starter",
+            action="store_true",
+            help="与 --street 一起用：不加入老院自带的标注意见",
+        )
         t.add_argument("--model-out", help=f"模型保存位置（默认 {default_model_path()}）")
 
         c = sub.add_parser("classify", help="为每条意见给出分类和置信度")
@@ -102,6 +115,26 @@ class Command(BaseCommand):
                 self.stderr.write(_("  ……另有{n}行").format(n=len(problems) - 20))
 
     def train(self, options: dict) -> None:
+        if options.get("street") is not None:
+            self.train_street(options)
+            return
+        if options.get("without_starter"):
+            raise CommandError(_("--without-starter 只能和 --street 一起用。"))
+        missing = [
+            flag
+            for flag, key in (
+                ("FILE", "file"),
+                ("--text-col", "text_col"),
+                ("--label-col", "label_col"),
+            )
+            if not options.get(key)
+        ]
+        if missing:
+            raise CommandError(
+                _("请给出 {missing}（或用 --street 从数据库训练）。").format(
+                    missing="、".join(missing)
+                )
+            )
         model_out = Path(options["model_out"] or default_model_path())
         if model_out.suffix.lower() not in (".joblib", ".pkl"):
             raise CommandError(_("模型文件名应以 .joblib 结尾，例如 classifier.joblib。"))
@@ -143,6 +176,39 @@ class Command(BaseCommand):
             self.stdout.write(_("最终模型用全部{n}条标注重新训练。").format(n=len(rows)))
         path = result.classifier.save(model_out)
         self.stdout.write(self.style.SUCCESS(_("模型已保存：{path}").format(path=path)))
+
+    def train_street(self, options: dict) -> None:
+        """Train a street's model from its confirmed and corrected voices in the database."""
+        from laoyuan.registry.models import Street
+        from laoyuan.voices import services, training
+
+        if options.get("file") or options.get("model_out"):
+            raise CommandError(_("--street 从数据库训练：不要同时给出文件或 --model-out。"))
+        street = Street.objects.filter(pk=options["street"]).first()
+        if street is None:
+            raise CommandError(_("没有编号为 {id} 的街道。").format(id=options["street"]))
+        status = training.train_street(
+            street_id=street.pk, with_starter=not options["without_starter"], by="manage.py"
+        )
+        self.stdout.write(
+            _("{street}：人工确认或更正的意见{own}条，自带标注{starter}条。").format(
+                street=street, own=status.own_labels, starter=status.starter_labels
+            )
+        )
+        for note in status.notes:
+            self.stdout.write(note)
+        if status.fallback:
+            self.stdout.write(self.style.WARNING(_("未训练新模型：本街道继续使用现有模型。")))
+            return
+        if status.macro_f1 is not None:
+            self.stdout.write(
+                _("宏平均 F1（macro-F1）：{f1:.3f}    准确率：{acc:.3f}").format(
+                    f1=status.macro_f1, acc=status.accuracy
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(_("模型已保存：{path}").format(path=services.model_path(street.pk)))
+        )
 
     def _classifier(self, model: str | None) -> VoiceClassifier:
         if model:
