@@ -447,7 +447,9 @@ def topic_create(
         raise ValidationError(_("请至少选择一条意见。"))
     compound = voices[0].compound
     _same_compound(voices, compound.pk)
-    _require(actor, "topics.sort", compound)
+    # Checked on a voice, not on the compound: a grid worker sorts her compound's voices but
+    # holds no assignment the compound itself can be reached from.
+    _require(actor, "topics.sort", voices[0])
     title = (title or "").strip() or title_from((representative or voices[0]).text_redacted)
     if len(title) > 120:
         raise ValidationError({"title": _("议题名称最多120个字。")})
