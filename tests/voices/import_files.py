@@ -86,8 +86,10 @@ def csv_bytes(
     return out.getvalue().encode(encoding)
 
 
-def hotline_xlsx(rows: Sequence[dict], **kwargs) -> bytes:
-    return xlsx_bytes(rows, headers=HOTLINE_HEADERS, sheet="工单", **kwargs)
+def hotline_xlsx(
+    rows: Sequence[dict], *, headers: Sequence[str] = HOTLINE_HEADERS, **kwargs
+) -> bytes:
+    return xlsx_bytes(rows, headers=headers, sheet="工单", **kwargs)
 
 
 def import_file(
