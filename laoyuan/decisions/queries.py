@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
 from laoyuan.core.models import User
 from laoyuan.core.scopes import get_visible_or_404, visible
@@ -70,18 +70,15 @@ def meeting_decisions(meeting: Meeting) -> QuerySet[Decision]:
     )
 
 
-def topic_meetings(user: User, topic: Topic) -> QuerySet[Meeting]:
+def topic_meetings(user: User, topic: Topic) -> list[Meeting]:
     """The meetings that discussed a topic, latest first, each with its decisions on it
-    (`topic_decisions`)."""
-    return (
-        meetings_for(user)
-        .filter(topics=topic)
-        .prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.filter(topic=topic).order_by("id"),
-                to_attr="topic_decisions",
-            )
-        )
-        .order_by("-held_on", "-id")
-    )
+    (`topic_decisions`): two queries, whether there are meetings or not."""
+    meetings = list(meetings_for(user).filter(topics=topic).order_by("-held_on", "-id"))
+    decisions: dict[int, list[Decision]] = {}
+    # All the topic's decisions, kept only for meetings in scope (a query on an empty list of
+    # meetings would be skipped, and the page's count would then depend on the data).
+    for d in Decision.objects.filter(topic=topic).order_by("id"):
+        decisions.setdefault(d.meeting_id, []).append(d)
+    for m in meetings:
+        m.topic_decisions = decisions.get(m.pk, [])
+    return meetings

@@ -138,7 +138,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": queries.topic_summary(topic),
             "voices": voices,
             "events": events,
-            "meetings": list(meeting_queries.topic_meetings(user, topic)),
+            "meetings": meeting_queries.topic_meetings(user, topic),
             "can_sort": can_sort,
             "can_decide": can_decide,
             # Meetings are recorded for topics still to be settled (or decided, to record more).
