@@ -8,8 +8,6 @@ Committing enqueues the commit; poll GET /voice-imports/{id} for the status. Rej
 listed with `errors_limit`/`errors_offset`; phones never appear (masked or removed).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.conf import settings
