@@ -183,3 +183,9 @@ def test_the_page_runs_the_same_number_of_queries_for_any_number_of_corrections(
     for voice in voices:
         actions.voice_set_category(actor=world.li, voice=voice, category="房屋本体")
     assert count() == small
+
+
+def test_the_voice_list_leads_the_street_official_to_the_taxonomy(world, login):
+    page = login(world.wang).get(reverse("voices:voices")).content.decode()
+    assert url(world) in page
+    assert url(world) not in login(world.li).get(reverse("voices:voices")).content.decode()

@@ -150,6 +150,10 @@ def voice_list(request: HttpRequest) -> HttpResponse:
         context["recordable"], _many = _bounded(
             visible(user, Compound, "voices.record").order_by("code").values_list("id", "name")
         )
+    if has_permission(user, "voices.taxonomy"):
+        context["taxonomy_streets"] = list(
+            visible(user, Street, "voices.taxonomy").order_by("code")[:MAX_OPTIONS]
+        )
     return render(request, "voices/sorting/voice_list.html", context)
 
 
