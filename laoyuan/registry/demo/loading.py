@@ -78,6 +78,7 @@ class DemoReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     wufuyuan: dict[str, int] = field(default_factory=dict)
     wufuyuan_area: Decimal = Decimal("0.00")
+    voices: list[str] = field(default_factory=list)  # lines from laoyuan.voices.demo
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -99,6 +100,7 @@ class DemoReport:
                 f"65岁及以上占 {share // 10}.{share % 10}%，"
                 f"登记建筑面积 {self.wufuyuan_area:,} ㎡，{w['grids']} 个微网格"
             )
+        out.extend(self.voices)
         out.append("")
         out.append(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         out.extend(format_accounts(self.accounts))
@@ -479,6 +481,10 @@ def reset_demo() -> None:
     in_demo = {"compound__community__street__district__code__in": codes}
     try:
         with transaction.atomic():
+            # The residents' voices, topics and meetings of the demo places go first.
+            from laoyuan.voices.demo import reset_voices_demo
+
+            reset_voices_demo()
             Building.objects.filter(**in_demo).update(head=None)
             Grid.objects.filter(**in_demo).update(group_head=None, worker=None)
             Ownership.objects.filter(
@@ -513,6 +519,11 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
             reset_demo()
         _ensure_places(report, today)
         _ensure_accounts(report, today)
+        # Two years of Wufuyuan's residents' voices (laoyuan.voices.demo), once places and
+        # accounts exist; imported here because the voices app builds on the registry.
+        from laoyuan.voices.demo import load_voices_demo
+
+        report.voices = load_voices_demo(today=today)
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)
             report.counts[district.name] = district_counts(district, today=today)
