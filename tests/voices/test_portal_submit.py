@@ -79,6 +79,7 @@ def test_the_form_offers_her_compound_and_preselects_her_building(world, login):
     assert "2栋" in html
     assert "匿名提交" in html and "工作人员看不到您的名字" in html
     assert 'name="step" value="check"' in html  # 下一步 without JavaScript
+    assert 'id="photos-field" data-js-only hidden' in html  # photos after 下一步 (no JS)
     assert "马家沟小区" not in html
 
 
@@ -155,6 +156,8 @@ def test_seven_photos_are_too_many(world, login):
     photos = [png(f"p{i}.png") for i in range(7)]
     html = _text(login(world.liu).post(URL, _form(world, text="小区路面坑洼", photos=photos)))
     assert "最多上传6张照片，您选了7张" in html
+    # the photo box stays in view to choose again, even without JavaScript
+    assert 'id="photos-field">' in html
     assert "小区路面坑洼</textarea>" in html
     assert not Voice.objects.exists()
 

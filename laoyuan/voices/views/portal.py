@@ -151,8 +151,10 @@ def portal_submit(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "similar": similar or [],
-            # "下一步" was pressed: the similar topics (if any) and the photo box are shown.
-            "checked": similar is not None,
+            # "下一步" was pressed (or she is past it): the photo box and "提交意见" are shown.
+            "checked": similar is not None
+            or (request.method == "POST" and request.POST.get("step") != "check"),
+            "looked": similar is not None,
             "min_chars": SIMILAR_MIN_CHARS,
             "crumbs": [
                 Crumb(_("我的家"), reverse("registry:portal")),
