@@ -8,7 +8,7 @@ meeting's compound are a 422 naming the field.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
@@ -42,24 +42,14 @@ def _pk(description: str):
     return Path(..., ge=1, le=MAX_ID, description=description)
 
 
-def _detail(user: User, meeting_id: int) -> dict:
+def _detail(user: User, meeting_id: int) -> Meeting:
+    """The meeting with its counts, attendees, topics and decisions (five queries), or 404."""
     meeting = queries.meeting_list(user).select_related("created_by").filter(pk=meeting_id).first()
     if meeting is None:
-        # Reached only through meeting_or_404 first, so this is the caller's own meeting.
-        meeting = queries.meeting_or_404(user, meeting_id)
-    return {
-        "meeting": meeting,
-        "attendee_list": list(queries.meeting_attendees(meeting)),
-        "topic_list": list(queries.meeting_topics(meeting)),
-        "decision_list": list(queries.meeting_decisions(meeting)),
-    }
-
-
-def _detail_out(user: User, meeting_id: int) -> MeetingDetailOut:
-    parts = _detail(user, meeting_id)
-    meeting = parts.pop("meeting")
-    for name, value in parts.items():
-        setattr(meeting, name, value)
+        raise Http404
+    meeting.attendee_list = list(queries.meeting_attendees(meeting))
+    meeting.topic_list = list(queries.meeting_topics(meeting))
+    meeting.decision_list = list(queries.meeting_decisions(meeting))
     return meeting
 
 
@@ -88,9 +78,7 @@ def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]):
     summary="会议详情：参会人、议题与决定",
 )
 def meeting_detail(request: HttpRequest, meeting_id: int = _pk("会议编号")):
-    user = _user(request)
-    queries.meeting_or_404(user, meeting_id)
-    return _detail_out(user, meeting_id)
+    return _detail(_user(request), meeting_id)
 
 
 @router.post(
@@ -131,7 +119,7 @@ def meeting_create(request: HttpRequest, payload: MeetingCreateIn):
         ],
         topics=[topics[i] for i in wanted],
     )
-    return Status(201, _detail_out(user, meeting.pk))
+    return Status(201, _detail(user, meeting.pk))
 
 
 @router.post(

@@ -127,10 +127,8 @@ def _visible_voices(user: User, ids: list[int], *, field: str) -> list[Voice]:
 
 
 def _topic_out(user: User, topic_id: int) -> Topic:
-    found = queries.with_counts(queries.topics_for(user)).filter(pk=topic_id).first()
-    if found is None:  # e.g. a building worker's topic moved out of reach; still answer it
-        found = queries.with_counts(Topic.objects.select_related("compound")).get(pk=topic_id)
-    return found
+    """The topic just written, with its counts, as the caller sees it."""
+    return queries.with_counts(queries.topics_for(user)).get(pk=topic_id)
 
 
 def _ref(obj) -> dict | None:
@@ -396,10 +394,9 @@ def _events_out(events: list[TopicEvent]) -> list[dict]:
     """The timeline, with residents' own steps unnamed: a resident adding her voice would
     otherwise show who wrote an anonymous voice (the event names the voice)."""
     voice_ids = {i for e in events for i in (e.data or {}).get("voices", []) if isinstance(i, int)}
-    authors = set(
+    author_of = dict(
         Voice.objects.filter(pk__in=voice_ids, author__isnull=False).values_list("pk", "author_id")
     )
-    author_of = dict(authors)
     out = []
     for e in events:
         ids = [i for i in (e.data or {}).get("voices", []) if isinstance(i, int)]
