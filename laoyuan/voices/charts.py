@@ -72,26 +72,27 @@ def describe(steps: Sequence[Step]) -> str:
 
 
 def funnel_chart(chart_id: str, steps: Sequence[Step], *, title: str, desc: str = "") -> SafeString:
-    """A funnel: one centred bar per step, its width in proportion to the first (widest)
-    step, the label and number on the bar. Outcome steps are drawn narrower-coloured so that
-    the outcomes read as the parts of the last stage rather than as further narrowing."""
+    """A funnel: the step's name on the left, then one bar per step centred on the plot, its
+    width in proportion to the first (widest) step, the number just right of it. Outcome steps
+    are drawn in a lighter colour: they are the parts of the last stage, not further narrowing.
+    """
     top = max([s.value for s in steps] + [1])
     height = len(steps) * (ROW + 8) + 8
     parts = _open(chart_id, height, title, desc or describe(steps), "chart-funnel")
-    plot = WIDTH - 2 * 8
+    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    middle = LABEL_WIDTH + plot / 2
     y = 8
     for step in steps:
         width = max(2.0, plot * step.value / top)
-        x = (WIDTH - width) / 2
-        css = "bar outcome" if step.kind == "outcome" else "bar"
-        # Text on a bar too short to hold it is drawn dark on the page instead.
-        text_css = "on-bar" if width >= 12 * FONT else "off-bar"
+        css = "ch-bar outcome" if step.kind == "outcome" else "ch-bar"
+        baseline = y + ROW / 2 + FONT / 3
         parts.append(
-            f'<g class="step"><rect class="{css}" x="{x:.1f}" y="{y}" width="{width:.1f}" '
+            f'<g class="step"><text class="label" x="{LABEL_WIDTH - 8}" y="{baseline:.1f}" '
+            f'text-anchor="end">{escape(_short(step.label))}</text>'
+            f'<rect class="{css}" x="{middle - width / 2:.1f}" y="{y}" width="{width:.1f}" '
             f'height="{ROW}" rx="3"></rect>'
-            f'<text class="{text_css}" x="{WIDTH / 2:.0f}" y="{y + ROW / 2 + FONT / 3:.1f}" '
-            f'text-anchor="middle">{escape(_short(step.label))} {escape(_number(step.value))}'
-            "</text></g>"
+            f'<text class="value" x="{middle + width / 2 + 6:.1f}" y="{baseline:.1f}">'
+            f"{escape(_number(step.value))}</text></g>"
         )
         y += ROW + 8
     return _close(parts)
@@ -124,7 +125,7 @@ def bar_chart(
         x = LABEL_WIDTH
         for s in series:
             parts.append(
-                f'<rect class="bar {escape(s.css)}" x="{x}" y="6" width="14" height="14"></rect>'
+                f'<rect class="ch-bar {escape(s.css)}" x="{x}" y="6" width="14" height="14"></rect>'
                 f'<text x="{x + 20}" y="18">{escape(s.name)}</text>'
             )
             x += 20 + 16 * len(s.name) + 24
@@ -141,7 +142,7 @@ def bar_chart(
             width = max(1.0, plot * value / top) if value else 0.0
             by = y + 3 + i * bar
             parts.append(
-                f'<rect class="bar {escape(s.css)}" x="{LABEL_WIDTH}" y="{by:.1f}" '
+                f'<rect class="ch-bar {escape(s.css)}" x="{LABEL_WIDTH}" y="{by:.1f}" '
                 f'width="{width:.1f}" height="{bar - 1:.1f}" rx="2"></rect>'
                 f'<text class="value" x="{LABEL_WIDTH + width + 6:.1f}" '
                 f'y="{by + bar / 2 + FONT / 3 - 1:.1f}">{escape(_number(value))}</text>'
