@@ -54,7 +54,7 @@ def _open(chart_id: str, height: int, title: str, desc: str, css: str) -> list[s
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {escape(css)}" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{cid}-title {cid}-desc" font-size="{FONT}">',
+        f'aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" font-size="{FONT}">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
     ]
