@@ -54,6 +54,7 @@ bench: $(VENV) system-deps
 	@$(PY) bench/pages.py
 	@$(PY) bench/import_roster.py
 	@$(PY) bench/voices.py
+	@$(PY) bench/voices_db.py
 
 lint: $(VENV)
 	@$(RUFF) check .

@@ -648,7 +648,7 @@ def _record(compound: Compound, users: dict[str, User], plans: Sequence[VoicePla
 def _categorise(users: dict[str, User], plans: Sequence[VoicePlan], street_id: int) -> None:
     """Staff confirmed or corrected each sorted voice's category (kept as training data)."""
     voices, corrections = [], []
-    for p in plans:
+    for n, p in enumerate(plans):
         v = p.voice
         proposed, confidence = v.category, v.category_confidence
         same = proposed == p.concern.category
@@ -659,7 +659,7 @@ def _categorise(users: dict[str, User], plans: Sequence[VoicePlan], street_id: i
             CategoryCorrection(
                 voice=v,
                 street_id=street_id,
-                by=users["shequ"],
+                by=users["wangge"] if n % 3 == 0 else users["shequ"],
                 proposed_category=proposed,
                 proposed_confidence=confidence,
                 category=v.category,
@@ -905,8 +905,9 @@ def _load_wufuyuan(compound: Compound, today: dt.date) -> None:
         )
     for plan in plans:
         if plan.merge_into is not None:
+            # The grid worker (网格员) noticed the same thing had two topics.
             actions.topic_merge(
-                actor=users["shequ"],
+                actor=users["wangge"],
                 source=plan.topic,
                 target=plan.merge_into.topic,
                 note="同一件事重复建了议题，合并",

@@ -24,7 +24,7 @@ from laoyuan.voices.demo import TOPICS, VOICES, build_plan
 from laoyuan.voices.models import Channel, Topic, TopicEvent, TopicState, Voice
 
 TODAY = dt.date.today()
-DEMO_ACCOUNTS = {"jiedao", "shequ", "shuji", "jumin", "canglang"}
+DEMO_ACCOUNTS = {"jiedao", "shequ", "wangge", "shuji", "jumin", "canglang"}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +132,7 @@ def test_topics_merged_split_nothing_lost(wufuyuan):
 def test_timelines_are_real_and_dated_in_the_story(wufuyuan):
     events = TopicEvent.objects.filter(topic__compound=wufuyuan)
     actors = set(events.values_list("actor__username", flat=True))
-    assert actors <= DEMO_ACCOUNTS and {"shequ", "jiedao", "shuji"} <= actors
+    assert actors <= DEMO_ACCOUNTS and {"shequ", "wangge", "jiedao", "shuji"} <= actors
     assert events.filter(kind="state", to_state=TopicState.PROJECT).count() == 13
     # each step happened in the story's time, in order, not when the demo was loaded
     for topic in Topic.objects.filter(compound=wufuyuan, state=TopicState.PROJECT):
