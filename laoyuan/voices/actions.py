@@ -198,7 +198,7 @@ def _build_voice(
         text_redacted=redact(text),
         channel=channel,
         said_on=said_on,
-        occasion=occasion.strip(),
+        occasion=redact(occasion.strip()),
         anonymous=entry.anonymous,
         speaker_name="" if entry.anonymous else redact(speaker),
         resident=entry.resident,

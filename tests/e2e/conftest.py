@@ -40,6 +40,13 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed: `make test` installs the Debian package chromium.")
+    # The live server runs in this process: load the URL configuration (which imports the text
+    # engine's scikit-learn) and train the starter classifier now, not inside the first page's
+    # ten-second timeout.
+    import laoyuan.urls  # noqa: F401
+    from laoyuan.voices import services
+
+    services.starter_classifier()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
