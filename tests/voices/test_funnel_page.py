@@ -194,3 +194,28 @@ def test_the_page_runs_a_fixed_number_of_queries(world, login, who, params):
     small = _count(client, params)
     more_voices(world, 12)
     assert _count(client, params) == small
+
+
+def test_a_district_official_or_several_places_start_from_everything(history, world, login):
+    from laoyuan.core.models import Role, RoleAssignment, User
+
+    # given a district-level official of 锦江区, and a worker of two communities
+    district = User.objects.create_user(username="qu", password="laoyuan-test-pw")
+    RoleAssignment.objects.create(
+        user=district, role=Role.STREET_OFFICIAL, level="district", district=world.jinjiang
+    )
+    both = User.objects.create_user(username="two", password="laoyuan-test-pw")
+    for community in (world.shahe_community, world.dongguang_community):
+        RoleAssignment.objects.create(
+            user=both, role=Role.COMMUNITY_WORKER, level="community", community=community
+        )
+    # when they open the funnel, it covers everything they see, named as such
+    html = login(district).get(URL).content.decode()
+    assert '<p class="lead">锦江区，全部时间' in html and "全部街道" in html
+    assert numbers(login(district).get(URL))["voices"] == 10
+    html = login(both).get(URL).content.decode()
+    assert '<p class="lead">我的全部工作范围，全部时间' in html
+    assert "沙河社区" in html and "东光社区" in html
+    # and each of their places can be chosen
+    assert login(both).get(URL, {"community": world.dongguang_community.pk}).status_code == 200
+    assert login(both).get(URL, {"street": world.shahe.pk}).status_code == 404
