@@ -190,3 +190,28 @@ def test_a_questionnaire_without_any_header_says_so(world):
     with pytest.raises(RosterFileError) as caught:
         _upload(world, data)
     assert "没有找到表头" in str(caught.value)
+
+
+def test_an_old_xls_is_read_and_its_id_numbers_are_not_kept(world):
+    # given the roster tests' BIFF8 .xls (merged title row, header on row 2, ID numbers)
+    from pathlib import Path
+
+    data = (Path(__file__).parent.parent / "registry/fixtures/roster_building2.xls").read_bytes()
+    # when li uploads it as a questionnaire naming a column that holds no words
+    batch = import_file(
+        world.li,
+        world.wufuyuan,
+        data,
+        name="旧问卷.xls",
+        said_on=dt.date(2024, 5, 3),
+        opinion_headers=["门牌号"],
+        commit=False,
+    )
+    # then the sheet is read from its header on row 2, every row is refused for having no words,
+    # and the ID numbers of the file are not kept with the refused rows
+    assert (batch.header_row, batch.rows_read, batch.rows_rejected) == (2, 3, 3)
+    kept = " ".join(" ".join(e.cells) for e in batch.row_errors.all())
+    assert "[证件号]" in kept
+    assert not any(
+        len(c) == 18 and c[:17].isdigit() for e in batch.row_errors.all() for c in e.cells
+    )
