@@ -108,14 +108,15 @@ _indexes: dict[int, _CommunityIndex] = {}
 
 def _voice_rows(community_id: int, after_id: int = 0):
     return (
-        Voice.objects.filter(community_id=community_id, id__gt=after_id, topic__isnull=False)
+        Voice.objects.filter(community_id=community_id, id__gt=after_id)
         .order_by("id")
         .values_list("id", "text_redacted")
     )
 
 
 def community_index(community_id: int) -> SimilarIndex:
-    """The similar-index of a community's grouped voices, current to the last voice saved."""
+    """The similar-index of all a community's voices (grouped or not: a voice grouped later
+    must be found without a rebuild), current to the last voice saved."""
     last_id = Voice.objects.filter(community_id=community_id).aggregate(m=Max("id"))["m"] or 0
     entry = _indexes.get(community_id)
     if entry is not None and entry.last_id == last_id:
@@ -124,8 +125,7 @@ def community_index(community_id: int) -> SimilarIndex:
         fresh = list(_voice_rows(community_id, entry.last_id))
         if len(entry.index) + len(fresh) <= entry.built_size * 1.25 + 50:
             with _lock:
-                for key, text in fresh:
-                    entry.index.add(key, text)
+                entry.index.add_many([k for k, _t in fresh], [t for _k, t in fresh])
                 entry.last_id = last_id
             return entry.index
     rows = list(_voice_rows(community_id))
@@ -153,17 +153,20 @@ def similar_topics(
     if not hits:
         return []
     scores = dict(hits)
+    # The compound is checked here, not in SQL: given it, SQLite walks the compound's whole
+    # index (tens of thousands of rows) instead of fetching these few voices by key.
     voices = (
         Voice.objects.filter(
             id__in=list(scores),
-            compound_id=compound_id,
             topic__state__in=LIVE_STATES,
         )
         .select_related("topic")
-        .only("id", "text_redacted", "topic")
+        .only("id", "text_redacted", "topic", "compound_id")
     )
     best: dict[int, tuple[float, Voice]] = {}
     for voice in voices:
+        if voice.compound_id != compound_id:
+            continue
         score = scores[voice.id]
         if voice.topic_id not in best or score > best[voice.topic_id][0]:
             best[voice.topic_id] = (score, voice)
@@ -182,6 +185,12 @@ def similar_topics(
         )
         for s, v in ranked
     ]
+
+
+def forget_indexes() -> None:
+    """Drop the similar-indexes (tests: a rolled-back database reuses voice ids)."""
+    with _lock:
+        _indexes.clear()
 
 
 def forget_caches() -> None:
