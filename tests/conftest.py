@@ -19,3 +19,14 @@ def login(client):
         return c
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_similar_indexes():
+    """The similar-indexes live in process memory keyed by the newest voice id; a rolled-back
+    test database reuses ids, so each test starts and ends without them."""
+    from laoyuan.voices import services
+
+    services.forget_indexes()
+    yield
+    services.forget_indexes()

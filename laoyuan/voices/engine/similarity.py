@@ -151,11 +151,17 @@ class SimilarIndex:
         return len(self.keys)
 
     def add(self, key: Hashable, text: str) -> None:
+        self.add_many([key], [text])
+
+    def add_many(self, keys: Sequence[Hashable], texts: Sequence[str]) -> None:
+        """Append texts in one step (stacking the matrix once, not once per text)."""
         if self.vectorizer is None:
             raise ValueError("index has no vocabulary yet: rebuild it")
-        row = self.vectorizer.transform([features(text)])
-        self._matrix = sparse.vstack([self._matrix, row], format="csc")
-        self.keys.append(key)
+        if not keys:
+            return
+        rows = self.vectorizer.transform([features(t) for t in texts])
+        self._matrix = sparse.vstack([self._matrix, rows], format="csc")
+        self.keys.extend(keys)
 
     def query(
         self, text: str, *, k: int = 5, min_score: float = 0.1
