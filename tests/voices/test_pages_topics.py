@@ -102,6 +102,7 @@ def test_a_merged_topic_is_a_tombstone_that_leads_to_where_it_went(world, login)
     assert "已并入" in html and f'href="{url("voices:topic", target)}"' in html
     assert "同一件事" in html and "并入议题" in html  # its history stays
     assert 'name="voices"' not in html  # nothing left to split or move
+    assert "概况" not in html  # no summary of zero voices that would read as a loss
     # and the target's timeline links back to the tombstone
     html = page_text(login(world.li).get(url("voices:topic", target)))
     assert "合并了议题" in html and f'href="{url("voices:topic", source)}"' in html
@@ -208,3 +209,15 @@ def test_the_topic_page_runs_a_fixed_number_of_queries(world, login):
     topic(world, ["又一件事"], "又一件事")  # a target to move to
     small = _queries(client, url("voices:topic", small_topic))
     assert _queries(client, url("voices:topic", big_topic)) == small
+
+
+def test_record_a_meeting_is_offered_where_a_compound_is_known(world, login):
+    t = topic(world, ["路灯坏了"], "路灯")
+    new_meeting = reverse("decisions:meeting_new", args=[world.wufuyuan.pk])
+    # li (a whole community) must choose a compound first; chen (one compound) need not
+    assert new_meeting not in page_text(login(world.li).get(reverse("voices:topics")))
+    chosen = login(world.li).get(reverse("voices:topics"), {"compound": world.wufuyuan.pk})
+    assert new_meeting in page_text(chosen)
+    assert new_meeting in page_text(login(world.chen).get(reverse("voices:topics")))
+    # and from the topic page, with the topic ticked in advance
+    assert f"{new_meeting}?topic={t.pk}" in page_text(login(world.li).get(url("voices:topic", t)))

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from laoyuan.core.scopes import get_visible_or_404, has_permission
+from laoyuan.core.scopes import get_visible_or_404, has_permission, visible
 from laoyuan.decisions import actions, queries
 from laoyuan.decisions.forms import (
     AttendeeFormSet,
@@ -54,7 +54,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     compounds = list(
         Compound.objects.filter(
-            Q(pk__in=voice_queries.topics_for(user).values("compound_id"))
+            Q(pk__in=visible(user, Compound, "voices.view").values("pk"))
+            | Q(pk__in=voice_queries.topics_for(user).values("compound_id"))
             | Q(pk__in=queries.meetings_for(user).values("compound_id"))
         )
         .order_by("name", "pk")
