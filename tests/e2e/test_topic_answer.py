@@ -82,3 +82,37 @@ def test_a_meeting_decides_the_topic_and_the_resident_sees_it(page, e2e_world, s
     # and a notification tells her
     page.goto(reverse("core:notifications"))
     expect(page.get_by_text("您反映的“1栋楼下路灯坏了”已有决定").first).to_be_visible()
+
+
+def test_the_state_form_asks_only_for_what_the_chosen_state_needs(page, e2e_world, sign_in):
+    # given a topic li can decide
+    voices = actions.voices_record(
+        actor=e2e_world.li,
+        compound=e2e_world.wufuyuan,
+        channel="phone",
+        said_on=dt.date.today(),
+        entries=[actions.VoiceEntry(text="小区门口垃圾桶满了没人清", speaker_name="赵大海")],
+    )
+    topic = actions.topic_create(actor=e2e_world.li, voices=voices, title="门口垃圾桶满了")
+    sign_in(page, e2e_world.li)
+    page.goto(reverse("voices:topic", args=[topic.pk]))
+    form = page.locator(".transition-form")
+    # when nothing is chosen yet, no state's fields are shown
+    expect(form.get_by_label("给居民的答复")).to_be_hidden()
+    expect(form.get_by_label("决定内容")).to_be_hidden()
+    # when she chooses "不予采纳" and saves without a reason, she is told what is missing
+    form.get_by_role("radio", name="不予采纳").check()
+    expect(form.get_by_label("不予采纳的理由")).to_be_visible()
+    form.get_by_role("button", name="保存状态").click()
+    expect(page.get_by_text("不予采纳必须写明理由").first).to_be_visible()
+    # when she answers the residents instead
+    form = page.locator(".transition-form")
+    form.get_by_role("radio", name="已答复办结").check()
+    expect(form.get_by_label("不予采纳的理由")).to_be_hidden()
+    form.get_by_label("给居民的答复").fill("物业已加派人手，每天清运两次")
+    form.get_by_role("button", name="保存状态").click()
+    # then the topic is answered and shows the answer
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已答复办结")
+    expect(page.get_by_text("物业已加派人手，每天清运两次").first).to_be_visible()
+    topic.refresh_from_db()
+    assert topic.state == TopicState.ANSWERED
