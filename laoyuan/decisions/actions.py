@@ -22,6 +22,7 @@ from laoyuan.core.scopes import has_permission
 from laoyuan.decisions.models import Attendee, AttendeeKind, Decision, Meeting, MeetingKind
 from laoyuan.registry.models import Compound
 from laoyuan.voices import actions as voice_actions
+from laoyuan.voices import places
 from laoyuan.voices.engine.text import redact
 from laoyuan.voices.models import LIVE_STATES, Topic, TopicEvent, TopicEventKind, TopicState
 
@@ -53,7 +54,8 @@ def meeting_record(
 ) -> Meeting:
     """Record a meeting held (on-site office meeting, contact day, evening talk, courtyard
     meeting): when, where, who came and which topics were raised."""
-    _require(actor, "topics.decide", compound)
+    if not places.may_on_compound(actor, "topics.decide", compound):
+        raise PermissionDenied("topics.decide")
     problems: dict[str, str] = {}
     title, place, minutes = title.strip(), place.strip(), minutes.strip()
     if kind not in MeetingKind.values:

@@ -27,7 +27,7 @@ from laoyuan.core.models import User
 from laoyuan.core.notify import notify
 from laoyuan.core.scopes import has_permission
 from laoyuan.registry.models import Building, Compound, Resident, Street
-from laoyuan.voices import services
+from laoyuan.voices import places, services
 from laoyuan.voices.engine import taxonomy as taxonomy_mod
 from laoyuan.voices.engine.text import VoiceTextError, check, redact
 from laoyuan.voices.models import (
@@ -55,6 +55,11 @@ TITLE_CHARS = 60
 
 def _require(actor: User, permission: str, obj) -> None:
     if not has_permission(actor, permission, obj):
+        raise PermissionDenied(permission)
+
+
+def _require_compound(actor: User, permission: str, compound: Compound) -> None:
+    if not places.may_on_compound(actor, permission, compound):
         raise PermissionDenied(permission)
 
 
@@ -311,7 +316,9 @@ def voices_record(
     row, and nothing is saved. An entry's own channel or date overrides the batch's."""
     # An import run from the command line by the operator has no actor (as the roster's).
     if actor is not None or import_batch is None:
-        _require(actor, "voices.record" if import_batch is None else "voices.import", compound)
+        _require_compound(
+            actor, "voices.record" if import_batch is None else "voices.import", compound
+        )
     if not entries:
         raise ValidationError(_("没有要保存的意见：请至少填写一条。"))
     if len(entries) > MAX_BATCH and import_batch is None:
@@ -789,7 +796,7 @@ class Proposal:
 def proposals_accept(*, actor: User, compound: Compound, proposals: Iterable[Proposal]) -> int:
     """Accept grouping proposals: each makes a new topic or joins its live topic. Voices that
     were grouped meanwhile are left where they are. Returns the number of voices grouped."""
-    _require(actor, "topics.sort", compound)
+    _require_compound(actor, "topics.sort", compound)
     grouped = 0
     for proposal in proposals:
         voices = list(

@@ -15,20 +15,19 @@ and a resident's own step in a topic's timeline (adding her voice) is shown with
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from laoyuan.core.models import User
-from laoyuan.core.rules import roles_with
-from laoyuan.core.scopes import assignments_of, get_visible_or_404, visible
+from laoyuan.core.scopes import get_visible_or_404, visible
 from laoyuan.registry.api import Page
 from laoyuan.registry.models import Building, Community, Compound, Street
 from laoyuan.registry.schemas import MAX_ID
 from laoyuan.voices import actions, queries, services
 from laoyuan.voices.models import LIVE_STATES, Topic, TopicEvent, TopicEventKind, Voice
+from laoyuan.voices.places import voice_compound_or_404
 from laoyuan.voices.schemas import (
     FunnelOut,
     FunnelQuery,
@@ -73,27 +72,9 @@ def _user(request: HttpRequest) -> User:
 def compound_for_voices_or_404(
     user: User, compound_id: int, permission: str = "voices.view"
 ) -> Compound:
-    """The compound if the user holds `permission` on its voices, else 404. Workers on a
-    building or a grid hold it on their whole compound's voices and topics (topics are
-    compound-wide) though the registry does not show them the compound itself."""
-    compounds = Compound.objects.select_related("community")
-    found = visible(user, compounds, permission).filter(pk=compound_id).first()
-    if found is not None:
-        return found
-    roles = roles_with(permission)
-    mine = [a for a in assignments_of(user) if a.role in roles]
-    buildings = [a.node_id for a in mine if a.level == "building"]
-    grids = [a.node_id for a in mine if a.level == "grid"]
-    if not buildings and not grids:
-        raise Http404
-    found = (
-        compounds.filter(pk=compound_id)
-        .filter(Q(buildings__in=buildings) | Q(grids__in=grids))
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    """The compound if the user holds `permission` on its voices, else 404 (workers on a
+    building or a grid hold it on their whole compound: see voices.places)."""
+    return voice_compound_or_404(user, compound_id, permission)
 
 
 def rows_rejected(rows: dict[int, list[str]]) -> Status:

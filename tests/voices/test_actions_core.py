@@ -178,3 +178,14 @@ def test_meeting_decision_lands_on_the_topic(world):
     funnel = queries.funnel(world.li, place=world.wufuyuan)
     assert funnel.total.voices == 1 and funnel.total.topics == 1 and funnel.total.decided == 1
     assert Topic.objects.count() == 1
+
+
+def test_a_grid_worker_records_and_groups_for_her_whole_compound(world):
+    # given zhang, grid worker of 一网格 in 五福苑 (the registry shows her only her grid)
+    voices = _record(world, ["2栋门口路灯不亮", "2栋门口的路灯坏了"], who="zhang")
+    assert voices[0].recorded_by == world.zhang
+    proposals, _voices, _topics = queries.grouping_proposals(world.zhang, world.wufuyuan)
+    assert actions.proposals_accept(actor=world.zhang, compound=world.wufuyuan, proposals=proposals)
+    # but not in the compound next door
+    with pytest.raises(PermissionDenied):
+        _record(world, ["路灯坏了"], who="zhang", compound=world.majiagou)

@@ -60,6 +60,7 @@ from laoyuan.voices.models import (
     Voice,
     VoicePhoto,
 )
+from laoyuan.voices.places import may_on_compound, voice_compound_or_404, voice_compounds
 
 VOICES_PER_PAGE = 25
 PROPOSALS_PER_PAGE = 20
@@ -104,7 +105,7 @@ def voice_list(request: HttpRequest) -> HttpResponse:
     form = VoiceFilterForm(request.GET)
     filters = form.filters()
     compounds, too_many = _bounded(
-        visible(user, Compound, "voices.view")
+        voice_compounds(user, "voices.view")
         .order_by("code")
         .values_list("id", "name", "community__street_id")
     )
@@ -140,15 +141,15 @@ def voice_list(request: HttpRequest) -> HttpResponse:
         compound = Compound(pk=chosen[0], name=chosen[1])
         context.update(
             chosen=compound,
-            can_record=has_permission(user, "voices.record", compound),
-            can_group=has_permission(user, "topics.sort", compound),
+            can_record=may_on_compound(user, "voices.record", compound),
+            can_group=may_on_compound(user, "topics.sort", compound),
             ungrouped=queries.voices_for(user)
             .filter(compound_id=compound.pk, topic__isnull=True)
             .count(),
         )
     elif has_permission(user, "voices.record"):
         context["recordable"], _many = _bounded(
-            visible(user, Compound, "voices.record").order_by("code").values_list("id", "name")
+            voice_compounds(user, "voices.record").order_by("code").values_list("id", "name")
         )
     if has_permission(user, "voices.taxonomy"):
         context["taxonomy_streets"] = list(
@@ -318,9 +319,7 @@ def voice_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Batch entry (批量录入): many voices heard at one meeting or on one round of visits, on one
     screen. Bad rows are shown back with their messages and nothing is saved or lost."""
     user = request.user
-    compound = get_visible_or_404(
-        user, Compound.objects.select_related("community"), "voices.record", pk=pk
-    )
+    compound = voice_compound_or_404(user, pk, "voices.record")
     buildings = _buildings(compound)
     problems: list[str] = []
     if request.method == "POST":
@@ -335,7 +334,7 @@ def voice_record(request: HttpRequest, pk: int) -> HttpResponse:
             saved = _save_batch(request, compound, form, rows, buildings, problems)
             if saved is not None:
                 messages.success(request, _("已保存{n}条意见。").format(n=len(saved)))
-                if has_permission(user, "topics.sort", compound):
+                if may_on_compound(user, "topics.sort", compound):
                     return redirect("voices:grouping", pk=compound.pk)
                 return redirect(reverse("voices:voices") + f"?compound={compound.pk}")
     else:
@@ -475,9 +474,7 @@ def grouping(request: HttpRequest, pk: int) -> HttpResponse:
     """The system's grouping proposals (归并建议) for a compound's ungrouped voices: join a live
     topic or make a new one; staff untick voices and accept one proposal or all on the page."""
     user = request.user
-    compound = get_visible_or_404(
-        user, Compound.objects.select_related("community"), "topics.sort", pk=pk
-    )
+    compound = voice_compound_or_404(user, pk, "topics.sort")
     if request.method == "POST":
         return _accept(request, compound)
     proposals, voices, topics = queries.grouping_proposals(user, compound)
