@@ -140,7 +140,7 @@ def meeting_decide(
     if topic.compound_id != meeting.compound_id:
         problems["topic"] = _("只能对本小区的议题作出决定。")
     elif topic.state not in LIVE_STATES or topic.state == TopicState.DECIDED:
-        problems["topic"] = _("议题“{title}”已{state}，不能再作决定。").format(
+        problems["topic"] = _("议题“{title}”当前为“{state}”，不能再作决定。").format(
             title=topic.title, state=topic.get_state_display()
         )
     if not party:

@@ -159,7 +159,7 @@ def _check_place(compound: Compound, building: Building | None, topic: Topic | N
         if topic.state not in LIVE_STATES:
             raise ValidationError(
                 {
-                    "topic": _("议题“{title}”已{state}，不能再加入意见。").format(
+                    "topic": _("议题“{title}”当前为“{state}”，不能再加入意见。").format(
                         title=topic.title, state=topic.get_state_display()
                     )
                 }
@@ -520,7 +520,7 @@ def voices_move(*, actor: User, voices: Sequence[Voice], topic: Topic) -> Topic:
     if topic.state not in LIVE_STATES:
         raise ValidationError(
             {
-                "topic": _("议题“{title}”已{state}，不能再移入意见。").format(
+                "topic": _("议题“{title}”当前为“{state}”，不能再移入意见。").format(
                     title=topic.title, state=topic.get_state_display()
                 )
             }
@@ -548,7 +548,7 @@ def topic_merge(*, actor: User, source: Topic, target: Topic, note: str = "") ->
     for t in (source, target):
         if t.state not in LIVE_STATES:
             raise ValidationError(
-                _("议题“{title}”已{state}，不能合并。").format(
+                _("议题“{title}”当前为“{state}”，不能合并。").format(
                     title=t.title, state=t.get_state_display()
                 )
             )
@@ -603,7 +603,7 @@ def topic_split(*, actor: User, topic: Topic, voices: Sequence[Voice], title: st
         raise ValidationError(_("不能把全部意见都拆出：原议题至少要留下一条。"))
     if topic.state not in LIVE_STATES:
         raise ValidationError(
-            _("议题“{title}”已{state}，不能拆分。").format(
+            _("议题“{title}”当前为“{state}”，不能拆分。").format(
                 title=topic.title, state=topic.get_state_display()
             )
         )
