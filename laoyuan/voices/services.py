@@ -104,6 +104,7 @@ class _CommunityIndex:
 
 
 _indexes: dict[int, _CommunityIndex] = {}
+MAX_CACHED_INDEXES = 64
 
 
 def _voice_rows(community_id: int, after_id: int = 0):
@@ -131,6 +132,9 @@ def community_index(community_id: int) -> SimilarIndex:
     rows = list(_voice_rows(community_id))
     index = SimilarIndex([r[0] for r in rows], [r[1] for r in rows])
     with _lock:
+        # A worker process serves many communities: keep the most recently built ones only.
+        while len(_indexes) >= MAX_CACHED_INDEXES:
+            _indexes.pop(next(iter(_indexes)))
         _indexes[community_id] = _CommunityIndex(index, len(rows), last_id)
     return index
 
