@@ -172,7 +172,6 @@ def _seed(n: int, ungrouped: int, compounds: list[Compound], recorder: User, see
             compound=compound,
             community_id=compound.community_id,
             street_id=compound.community.street_id,
-            text=text,
             text_redacted=redact(text),
             channel=rng.choices(channels, channel_weights)[0],
             said_on=today - dt.timedelta(days=rng.randint(1, 730)),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from laoyuan.core import pii
 from laoyuan.core.audit import audit_log
 from laoyuan.core.models import User
 from laoyuan.core.notify import notify
@@ -193,14 +194,15 @@ def _build_voice(
         raise ValidationError({"spot": _("具体位置最多100个字。")})
     if len(occasion) > 100:
         raise ValidationError({"occasion": _("场次最多100个字。")})
+    redacted = redact(text)
     return Voice(
         compound=compound,
         community_id=compound.community_id,
         street_id=compound.community.street_id,
         building=entry.building,
         spot=redact(spot),
-        text=text,
-        text_redacted=redact(text),
+        text_redacted=redacted,
+        text_sealed="" if redacted == text else pii.encrypt(text),
         channel=channel,
         said_on=said_on,
         occasion=redact(occasion.strip()),

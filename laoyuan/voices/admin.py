@@ -26,8 +26,8 @@ class VoiceAdmin(ReadOnlyAdmin):
     list_select_related = ["compound", "topic"]
     search_fields = ["text_redacted"]
     date_hierarchy = "said_on"
-    # `text` is kept as given and may hold a phone number: only the redacted copy is shown.
-    exclude = ["text"]
+    # The text as given is kept sealed (it may hold a phone number): only the redacted copy shows.
+    exclude = ["text_sealed"]
     raw_id_fields = [
         "compound",
         "community",

@@ -289,10 +289,11 @@ class Voice(TimeStamped):
         related_name="voices",
     )
     spot = models.CharField(_("具体位置"), max_length=100, blank=True)
-    # Stored as given (after the checks), shown escaped; `text_redacted` (no phones, ID
-    # numbers, markup or links) is what staff lists, exports and the engine use.
-    text = models.TextField(_("内容"))
-    text_redacted = models.TextField(_("内容（已去除号码）"))
+    # `text_redacted` (no phones, ID numbers, markup or links) is what every page, export and
+    # the engine use. When redaction changed anything, the text as given is kept too, sealed
+    # like every phone and ID number at rest (AES-GCM, core.pii), so nothing said is lost.
+    text_redacted = models.TextField(_("内容"))
+    text_sealed = models.TextField(_("原文（加密）"), blank=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     said_on = models.DateField(_("反映日期"), db_index=True)
     occasion = models.CharField(_("场次"), max_length=100, blank=True)

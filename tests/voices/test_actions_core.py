@@ -189,3 +189,14 @@ def test_a_grid_worker_records_and_groups_for_her_whole_compound(world):
     # but not in the compound next door
     with pytest.raises(PermissionDenied):
         _record(world, ["路灯坏了"], who="zhang", compound=world.majiagou)
+
+
+def test_a_phone_in_the_text_is_sealed_not_stored_in_clear(world):
+    (voice,) = _record(world, ["楼道灯坏了，联系我13812345678"])
+    stored = Voice.objects.filter(pk=voice.pk).values().get()
+    assert not any("13812345678" in str(value) for value in stored.values())
+    from laoyuan.core import pii
+
+    assert pii.decrypt(voice.text_sealed) == "楼道灯坏了，联系我13812345678"
+    (plain,) = _record(world, ["楼道灯坏了"])
+    assert plain.text_sealed == ""

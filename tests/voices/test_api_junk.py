@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from laoyuan.core import pii
 from laoyuan.voices.models import Topic, Voice
 from tests.voices.test_api_scope import CALLS, objects_of
 from tests.voices.test_api_support import API, errors, get, send, snapshot
@@ -329,7 +330,7 @@ def test_html_in_a_voice_is_stored_as_given_and_answered_redacted(world, login):
     assert voice["text"] == "路灯坏了 打[电话]"
     assert "<" not in voice["who"] and "<" not in voice["spot"]
     stored = Voice.objects.get(pk=voice["id"])
-    assert stored.text == HOSTILE  # kept as said, never shown
+    assert pii.decrypt(stored.text_sealed) == HOSTILE  # kept as said, sealed, never shown
     status, topic = send(client, "POST", "/topics", {"voice_ids": [voice["id"]]})
     assert status == 201 and topic["title"] == "路灯坏了 打[电话]"
     for url in (f"/voices/{voice['id']}", f"/topics/{topic['id']}", "/voices", "/topics"):

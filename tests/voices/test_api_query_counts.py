@@ -52,7 +52,10 @@ def grow(world, n: int) -> None:
         compound=world.wufuyuan,
         channel=Channel.PHONE,
         said_on=TODAY,
-        entries=[actions.VoiceEntry(text=voices[0].text), actions.VoiceEntry(text="井盖松了")],
+        entries=[
+            actions.VoiceEntry(text=voices[0].text_redacted),
+            actions.VoiceEntry(text="井盖松了"),
+        ],
     )
     for i in range(0, len(topics) - 1, 4):
         actions.topic_merge(actor=world.li, source=topics[i + 1], target=topics[i])

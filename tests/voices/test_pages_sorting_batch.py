@@ -61,7 +61,7 @@ def test_filled_rows_are_saved_empty_ones_skipped_and_the_worker_goes_on_to_grou
     assert response.status_code == 302
     assert response.url == reverse("voices:grouping", args=[world.wufuyuan.pk])
     voices = list(Voice.objects.order_by("id"))
-    assert [v.text for v in voices] == ["3栋楼顶漏雨", "路灯坏了晚上太黑"]
+    assert [v.text_redacted for v in voices] == ["3栋楼顶漏雨", "路灯坏了晚上太黑"]
     assert voices[0].building == world.b1 and voices[0].spot == "顶楼"
     assert voices[0].speaker_name == "王大爷" and voices[0].occasion == "五福夜话 第12期"
     assert voices[1].anonymous and voices[1].speaker_name == ""

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError, Sum
 
 from laoyuan.core.audit import audit_log
@@ -476,6 +476,24 @@ class DemoResetBlocked(Exception):
     """Another part of the system still protects a demo place (the message is in Chinese)."""
 
 
+def _refresh_statistics() -> None:
+    """On PostgreSQL, refresh the planner's statistics of the tables the demo fills or empties
+    in bulk: statistics taken while they were (nearly) empty make the planner nest sequential
+    scans over thousands of rows, and the next count across the place tree takes minutes.
+    ANALYZE runs inside the transaction and sees its own rows. (SQLite plans without them.)"""
+    if connection.vendor != "postgresql":
+        return
+    from django.apps import apps
+
+    tables = [
+        m._meta.db_table
+        for label in ("registry", "voices", "decisions")
+        for m in apps.get_app_config(label).get_models()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
 def reset_demo() -> None:
     """Remove the demo districts with everything under them.
 
@@ -485,6 +503,7 @@ def reset_demo() -> None:
     message naming what to remove first. Other districts (e.g. generated ones) are untouched."""
     codes = [d.code for d in DEMO_DISTRICTS]
     in_demo = {"compound__community__street__district__code__in": codes}
+    _refresh_statistics()
     try:
         with transaction.atomic():
             # The residents' voices, topics and meetings of the demo places go first.
@@ -524,12 +543,14 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         if reset:
             reset_demo()
         _ensure_places(report, today)
+        _refresh_statistics()
         _ensure_accounts(report, today)
         # Two years of Wufuyuan's residents' voices (laoyuan.voices.demo), once places and
         # accounts exist; imported here because the voices app builds on the registry.
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)
             report.counts[district.name] = district_counts(district, today=today)
