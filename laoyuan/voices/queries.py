@@ -220,7 +220,10 @@ def grouping_proposals(
     proposals: list[Proposal] = []
     # Nearest grouped voices of each ungrouped one, then one query for their live topics.
     index = services.community_index(compound.community_id)
-    nearest = {v.pk: index.query(v.text_redacted, k=10, min_score=JOIN_SCORE) for v in ungrouped}
+    nearest = {
+        v.pk: index.query(v.text_redacted, k=30, min_score=JOIN_SCORE, group=compound.pk)
+        for v in ungrouped
+    }
     candidate_ids = {key for hits in nearest.values() for key, _score in hits}
     topic_of = dict(
         Voice.objects.filter(

@@ -105,13 +105,15 @@ class _CommunityIndex:
 
 _indexes: dict[int, _CommunityIndex] = {}
 MAX_CACHED_INDEXES = 64
+# Nearest voices considered, among which the best voice of each live topic is kept.
+SIMILAR_CANDIDATES = 100
 
 
 def _voice_rows(community_id: int, after_id: int = 0):
     return (
         Voice.objects.filter(community_id=community_id, id__gt=after_id)
         .order_by("id")
-        .values_list("id", "text_redacted")
+        .values_list("id", "text_redacted", "compound_id")
     )
 
 
@@ -126,11 +128,13 @@ def community_index(community_id: int) -> SimilarIndex:
         fresh = list(_voice_rows(community_id, entry.last_id))
         if len(entry.index) + len(fresh) <= entry.built_size * 1.25 + 50:
             with _lock:
-                entry.index.add_many([k for k, _t in fresh], [t for _k, t in fresh])
+                entry.index.add_many(
+                    [r[0] for r in fresh], [r[1] for r in fresh], [r[2] for r in fresh]
+                )
                 entry.last_id = last_id
             return entry.index
     rows = list(_voice_rows(community_id))
-    index = SimilarIndex([r[0] for r in rows], [r[1] for r in rows])
+    index = SimilarIndex([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
     with _lock:
         # A worker process serves many communities: keep the most recently built ones only.
         while len(_indexes) >= MAX_CACHED_INDEXES:
@@ -153,7 +157,8 @@ def similar_topics(
     """Live topics of the compound whose voices are most like `text`, best first: one query
     for the newest voice id, one for the topics (plus a rebuild when the index is stale)."""
     index = community_index(community_id)
-    hits = index.query(text, k=60, min_score=min_score)
+    # The index is the whole community's; the query looks only at the compound's own voices.
+    hits = index.query(text, k=SIMILAR_CANDIDATES, min_score=min_score, group=compound_id)
     if not hits:
         return []
     scores = dict(hits)

@@ -200,3 +200,22 @@ def test_a_phone_in_the_text_is_sealed_not_stored_in_clear(world):
     assert pii.decrypt(voice.text_sealed) == "楼道灯坏了，联系我13812345678"
     (plain,) = _record(world, ["楼道灯坏了"])
     assert plain.text_sealed == ""
+
+
+def test_similar_topics_of_her_compound_are_found_among_a_busier_neighbour(world):
+    from laoyuan.voices import services
+
+    # given 马家沟 next door (same community) voiced the same concern a hundred times
+    many = _record(world, ["电梯坏了老人下不了楼"] * 100, compound=world.majiagou)
+    actions.topic_create(actor=world.li, voices=many)
+    # and 五福苑 once
+    (own,) = _record(world, ["电梯老是坏，老人家下不了楼"])
+    topic = actions.topic_create(actor=world.li, voices=[own])
+    # when a resident of 五福苑 types the same words
+    hits = services.similar_topics(
+        compound_id=world.wufuyuan.pk,
+        community_id=world.wufuyuan.community_id,
+        text="电梯坏了，老人下不了楼",
+    )
+    # then her own compound's topic is offered, and nothing of the compound next door
+    assert [h.topic for h in hits] == [topic]

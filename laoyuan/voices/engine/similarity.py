@@ -135,10 +135,18 @@ class SimilarIndex:
     100,000 texts. `add` appends texts with the vocabulary already fitted; rebuild now and then
     (e.g. nightly) so new words count."""
 
-    def __init__(self, keys: Sequence[Hashable], texts: Sequence[str]) -> None:
-        if len(keys) != len(texts):
-            raise ValueError("keys and texts differ in length")
+    def __init__(
+        self,
+        keys: Sequence[Hashable],
+        texts: Sequence[str],
+        groups: Sequence[int] | None = None,
+    ) -> None:
+        """`groups` (optional): an integer per text, e.g. its compound, that a query may be
+        limited to."""
+        if len(keys) != len(texts) or (groups is not None and len(groups) != len(keys)):
+            raise ValueError("keys, texts and groups differ in length")
         self.keys: list[Hashable] = list(keys)
+        self._groups = np.asarray(groups if groups is not None else [0] * len(keys), np.int64)
         self.vectorizer = _vectorizer()
         feats = [features(t) for t in texts]
         if any(feats):
@@ -150,10 +158,15 @@ class SimilarIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, key: Hashable, text: str) -> None:
-        self.add_many([key], [text])
+    def add(self, key: Hashable, text: str, group: int = 0) -> None:
+        self.add_many([key], [text], [group])
 
-    def add_many(self, keys: Sequence[Hashable], texts: Sequence[str]) -> None:
+    def add_many(
+        self,
+        keys: Sequence[Hashable],
+        texts: Sequence[str],
+        groups: Sequence[int] | None = None,
+    ) -> None:
         """Append texts in one step (stacking the matrix once, not once per text)."""
         if self.vectorizer is None:
             raise ValueError("index has no vocabulary yet: rebuild it")
@@ -162,12 +175,14 @@ class SimilarIndex:
         rows = self.vectorizer.transform([features(t) for t in texts])
         self._matrix = sparse.vstack([self._matrix, rows], format="csc")
         self.keys.extend(keys)
+        extra = np.asarray(groups if groups is not None else [0] * len(keys), np.int64)
+        self._groups = np.concatenate([self._groups, extra])
 
     def query(
-        self, text: str, *, k: int = 5, min_score: float = 0.1
+        self, text: str, *, k: int = 5, min_score: float = 0.1, group: int | None = None
     ) -> list[tuple[Hashable, float]]:
         """The keys of the k most similar texts with their cosine similarity (0..1), best
-        first; only scores of at least `min_score`."""
+        first; only scores of at least `min_score`; only texts of `group` when given."""
         if self.vectorizer is None or not self.keys:
             return []
         q = self.vectorizer.transform([features(text)])
@@ -176,6 +191,8 @@ class SimilarIndex:
         # Only the columns of the query's n-grams: cost grows with how common they are, not
         # with the size of the whole index.
         scores = np.asarray(self._matrix[:, q.indices] @ q.data).ravel()
+        if group is not None:
+            scores[self._groups != group] = 0
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
