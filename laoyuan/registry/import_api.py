@@ -207,20 +207,22 @@ def import_list(request: HttpRequest, filters: Query[BatchFilter]):
     qs = import_batches_for(_user(request))
     if filters.compound:
         qs = qs.filter(compound__code=filters.compound)
-    return _Batches(qs)
+    return MappedBatches(qs, _batch_out)
 
 
-class _Batches:
-    """A queryset seen through `_batch_out` — ninja's paginator slices and counts it."""
+class MappedBatches:
+    """A queryset seen through an output function (`_batch_out`): ninja's paginator slices
+    and counts it. The voice import API pages its batches with it too."""
 
-    def __init__(self, qs):
+    def __init__(self, qs, out):
         self.qs = qs
+        self.out = out
 
     def count(self) -> int:
         return self.qs.count()
 
     def __getitem__(self, item):
-        return [_batch_out(b) for b in self.qs[item]]
+        return [self.out(b) for b in self.qs[item]]
 
     def __len__(self) -> int:
         return self.count()

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from laoyuan.core.models import User
 from laoyuan.core.scopes import get_visible_or_404
+from laoyuan.registry.import_api import BatchFilter, ErrorsQuery, MappedBatches, Message, Page
 from laoyuan.registry.models import Compound
 from laoyuan.registry.roster.reading import RosterFileError
 from laoyuan.voices import tasks
@@ -39,8 +40,6 @@ from laoyuan.voices.models import ImportKind, ImportStatus, VoiceImport
 router = Router(tags=["意见导入"])
 
 PERMISSION = "voices.import"
-ERRORS_LIMIT_DEFAULT = 50
-ERRORS_LIMIT_MAX = 200
 
 
 class ColumnOut(Schema):
@@ -122,30 +121,11 @@ class VoiceImportDetailOut(VoiceImportOut):
     errors: ErrorsPage
 
 
-class ErrorsQuery(Schema):
-    errors_offset: int = Field(0, ge=0, le=10**9)
-    errors_limit: int = Field(ERRORS_LIMIT_DEFAULT, ge=0, le=ERRORS_LIMIT_MAX)
-
-
-class BatchFilter(Schema):
-    compound: str | None = Field(None, max_length=32, description="小区编码")
-
-
 class ColumnsIn(Schema):
     columns: list[str] = Field(
         description="意见所在列的列名（可多列：每个填了内容的格子成为一条意见）",
         max_length=200,
     )
-
-
-class Page(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0, le=10**9)
-
-
-class Message(Schema):
-    detail: str
 
 
 def _user(request: HttpRequest) -> User:
@@ -260,23 +240,7 @@ def voice_import_list(request: HttpRequest, filters: Query[BatchFilter]):
     qs = voice_imports_for(_user(request))
     if filters.compound:
         qs = qs.filter(compound__code=filters.compound)
-    return _Batches(qs)
-
-
-class _Batches:
-    """A queryset seen through `_out`: ninja's paginator slices and counts it."""
-
-    def __init__(self, qs):
-        self.qs = qs
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return [_out(b) for b in self.qs[item]]
-
-    def __len__(self) -> int:
-        return self.count()
+    return MappedBatches(qs, _out)
 
 
 @router.get(
