@@ -46,19 +46,24 @@ def _require(actor: User | None, obj) -> None:
         raise PermissionDenied(PERMISSION)
 
 
-def _claim(batch: ImportBatch, to: str, **fields) -> bool:
-    """Move the batch from its current status to `to` if nobody else did first."""
-    if to not in IMPORT_TRANSITIONS[batch.status]:
+def claim_status(batch, to: str, transitions: dict, **fields) -> bool:
+    """Move an import batch (a roster's or a voice import's) from its current status to `to`
+    if `transitions` allow it and nobody else did first."""
+    if to not in transitions[batch.status]:
         return False
     fields["updated_at"] = timezone.now()
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
-        status=to, **fields
+    claimed = (
+        type(batch).objects.filter(pk=batch.pk, status=batch.status).update(status=to, **fields)
     )
     if claimed:
         batch.status = to
         for name, value in fields.items():
             setattr(batch, name, value)
     return bool(claimed)
+
+
+def _claim(batch: ImportBatch, to: str, **fields) -> bool:
+    return claim_status(batch, to, IMPORT_TRANSITIONS, **fields)
 
 
 @transaction.atomic

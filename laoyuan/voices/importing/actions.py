@@ -30,6 +30,7 @@ from laoyuan.core.audit import audit_log
 from laoyuan.core.models import User
 from laoyuan.core.scopes import has_permission
 from laoyuan.registry.models import Building, Compound
+from laoyuan.registry.roster.actions import claim_status
 from laoyuan.registry.roster.reading import RosterFileError, extension_of
 from laoyuan.voices import services
 from laoyuan.voices.actions import BatchError, VoiceEntry, voices_record
@@ -93,18 +94,7 @@ def _require(actor: User | None, obj) -> None:
 
 
 def _claim(batch: VoiceImport, to: str, **fields) -> bool:
-    """Move the batch from its current status to `to` if nobody else did first."""
-    if to not in TRANSITIONS[batch.status]:
-        return False
-    fields["updated_at"] = timezone.now()
-    claimed = VoiceImport.objects.filter(pk=batch.pk, status=batch.status).update(
-        status=to, **fields
-    )
-    if claimed:
-        batch.status = to
-        for name, value in fields.items():
-            setattr(batch, name, value)
-    return bool(claimed)
+    return claim_status(batch, to, TRANSITIONS, **fields)
 
 
 def _check_defaults(said_on: dt.date | None, occasion: str) -> str:
