@@ -9,14 +9,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from laoyuan.core.scopes import get_visible_or_404, has_permission, visible
+from laoyuan.core.scopes import get_visible_or_404, has_permission
 from laoyuan.decisions import actions, queries
 from laoyuan.decisions.forms import (
     AttendeeFormSet,
@@ -29,6 +28,7 @@ from laoyuan.registry.models import Compound
 from laoyuan.registry.views.furniture import MAX_OPTIONS, Crumb, paginate
 from laoyuan.voices import queries as voice_queries
 from laoyuan.voices.models import LIVE_STATES, TopicState
+from laoyuan.voices.places import voice_compounds
 
 MEETINGS_PER_PAGE = 25
 
@@ -52,12 +52,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not has_permission(user, "voices.view"):
         raise Http404
+    # The compounds of voices work (a grid worker's is her grid's compound: voices.places).
     compounds = list(
-        Compound.objects.filter(
-            Q(pk__in=visible(user, Compound, "voices.view").values("pk"))
-            | Q(pk__in=voice_queries.topics_for(user).values("compound_id"))
-            | Q(pk__in=queries.meetings_for(user).values("compound_id"))
-        )
+        voice_compounds(user, "voices.view")
         .order_by("name", "pk")
         .values_list("pk", "name")[:MAX_OPTIONS]
     )

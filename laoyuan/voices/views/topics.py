@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from laoyuan.core.models import User
-from laoyuan.core.scopes import has_permission, visible
+from laoyuan.core.scopes import has_permission
 from laoyuan.decisions import queries as meeting_queries
-from laoyuan.registry.models import Compound
 from laoyuan.registry.views.furniture import MAX_OPTIONS, Crumb, paginate
 from laoyuan.voices import actions, queries, services
 from laoyuan.voices.models import LIVE_STATES, TOPIC_TRANSITIONS, Topic, TopicState
+from laoyuan.voices.places import voice_compounds
 from laoyuan.voices.topic_forms import (
     TopicEditForm,
     TopicFilterForm,
@@ -70,13 +70,9 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     if not has_permission(user, "voices.view"):
         raise Http404
     in_scope = queries.topics_for(user)
-    # Compounds in scope, and those of visible topics (a grid worker reaches her compound's
-    # topics through her grid, which the compound itself cannot be reached from).
+    # The compounds of voices work (a grid worker's is her grid's compound: voices.places).
     compounds = list(
-        Compound.objects.filter(
-            Q(pk__in=visible(user, Compound, "voices.view").values("pk"))
-            | Q(pk__in=in_scope.values("compound_id"))
-        )
+        voice_compounds(user, "voices.view")
         .order_by("name", "pk")
         .values_list("pk", "name")[:MAX_OPTIONS]
     )
