@@ -11,7 +11,8 @@ VENV := .venv/.laoyuan-synced
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 export PORT ?= 8000
 
-.PHONY: help demo test test-sqlite test-postgres check bench lint fmt messages clean system-deps
+.PHONY: help demo test test-sqlite test-postgres check bench lint fmt messages clean system-deps \
+	runtime-deps
 
 help:
 	@echo "make demo    set up, load the demo and serve it on http://127.0.0.1:$(PORT)"
@@ -29,7 +30,10 @@ $(VENV): requirements.lock pyproject.toml scripts/setup-venv.sh
 system-deps:
 	@scripts/system-deps.sh
 
-demo: $(VENV)
+runtime-deps:
+	@scripts/system-deps.sh --runtime
+
+demo: $(VENV) runtime-deps
 	@scripts/demo.sh
 
 test: $(VENV) system-deps check test-sqlite test-postgres

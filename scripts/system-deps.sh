@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
-# Install what the test suite needs from Debian when it is missing: Chromium and CJK fonts for
-# the browser tests, the PostgreSQL server for the second run of the suite. Needs root (or sudo).
+# Install what Laoyuan needs from Debian when it is missing. Needs root (or sudo).
+#
+#   scripts/system-deps.sh            everything `make test` needs
+#   scripts/system-deps.sh --runtime  only what the site itself needs (`make demo`)
+#
+# The site: Pango (WeasyPrint lays out the printable PDFs with it) and CJK fonts (the PDFs are
+# Chinese). The tests also: Chromium for the browser tests, the PostgreSQL server for the second
+# run of the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+runtime_only=0
+[[ ${1:-} == --runtime ]] && runtime_only=1
+
+installed() { command -v dpkg >/dev/null 2>&1 && dpkg -s "$1" >/dev/null 2>&1; }
+
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-if command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-    need+=(fonts-noto-cjk)
+if command -v dpkg >/dev/null 2>&1; then
+    for pkg in fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0; do
+        installed "$pkg" || need+=("$pkg")
+    done
 fi
-scripts/pg-bindir.sh >/dev/null 2>&1 || need+=(postgresql)
+if ((!runtime_only)); then
+    command -v chromium >/dev/null 2>&1 || need+=(chromium)
+    scripts/pg-bindir.sh >/dev/null 2>&1 || need+=(postgresql)
+fi
 ((${#need[@]})) || exit 0
 
 sudo=()

@@ -30,3 +30,14 @@ def _fresh_similar_indexes():
     services.forget_indexes()
     yield
     services.forget_indexes()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar caches entered dates per process; a rolled-back test must not
+    leave its dates behind for the next one."""
+    from laoyuan.core import workdays
+
+    workdays.forget()
+    yield
+    workdays.forget()

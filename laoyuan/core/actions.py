@@ -1,4 +1,5 @@
-"""Writes in core: API tokens (API 令牌) for programs that call /api/v1/ on a user's behalf.
+"""Writes in core: API tokens (API 令牌) for programs that call /api/v1/ on a user's behalf,
+and the dates of the working-day calendar (工作日历).
 
 A token is shown once when it is issued; only a SHA-256 hash of the secret is stored, so a lost
 secret cannot be recovered, only revoked and replaced. Each issue and revocation is audited.
@@ -6,6 +7,7 @@ secret cannot be recovered, only revoked and replaced. Each issue and revocation
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -14,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laoyuan.core.audit import audit_log
-from laoyuan.core.models import ApiToken, User
+from laoyuan.core import workdays
+from laoyuan.core.audit import audit_log, field_changes
+from laoyuan.core.models import ApiToken, CalendarDay, User
 
 TOKEN_PREFIX = "ly_"
 # How much of the secret is kept in clear to tell tokens apart (e.g. "ly_AbC1234").
@@ -96,3 +99,57 @@ def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
             changes={"user": token.user_id, "prefix": token.prefix},
         )
     return token
+
+
+# --- The working-day calendar (工作日历) ----------------------------------------------------
+
+
+def _may_edit_calendar(actor: User | None) -> bool:
+    # The calendar is national data: the console or a superuser (through the admin) enters it.
+    return actor is None or actor.is_superuser
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, actor: User | None, day: dt.date, is_workday: bool, name: str = ""
+) -> CalendarDay:
+    """Enter (or change) one date of the working-day calendar: a holiday, or a 调休 working
+    day. It takes effect in every process within `workdays.RELOAD_SECONDS`."""
+    if not _may_edit_calendar(actor):
+        raise PermissionDenied("calendar.edit")
+    name = (name or "").strip()
+    if len(name) > 40:
+        raise ValidationError({"name": _("名称最多40个字")})
+    row = CalendarDay.objects.filter(day=day).first()
+    before = {"is_workday": row.is_workday, "name": row.name} if row else {}
+    if row is None:
+        row = CalendarDay(day=day)
+    row.is_workday, row.name, row.entered_by = is_workday, name, actor
+    row.save()
+    audit_log(
+        actor=actor,
+        action="calendar.set",
+        obj=row,
+        changes=field_changes(before, {"is_workday": is_workday, "name": name}),
+    )
+    transaction.on_commit(workdays.forget)
+    return row
+
+
+@transaction.atomic
+def calendar_day_remove(*, actor: User | None, day: dt.date) -> bool:
+    """Remove an entered date: the package (or the provisional rule) decides it again."""
+    if not _may_edit_calendar(actor):
+        raise PermissionDenied("calendar.edit")
+    row = CalendarDay.objects.filter(day=day).first()
+    if row is None:
+        return False
+    audit_log(
+        actor=actor,
+        action="calendar.remove",
+        obj=row,
+        changes={"is_workday": [row.is_workday, None], "name": [row.name, None]},
+    )
+    row.delete()
+    transaction.on_commit(workdays.forget)
+    return True

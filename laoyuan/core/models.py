@@ -181,3 +181,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarDay(TimeStamped):
+    """One date of the working-day calendar (工作日历) entered by hand: a holiday or a 调休
+    make-up working day of a year the chinese-calendar package does not know yet, or a local
+    correction. It wins over the package (`core.workdays`)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是工作日"))
+    name = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如“春节”“调休上班”"))
+    entered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        kind = _("上班") if self.is_workday else _("放假")
+        return f"{self.day:%Y-%m-%d} {kind} {self.name}".strip()
