@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "laoyuan.registry",
     "laoyuan.voices",
     "laoyuan.decisions",
+    "laoyuan.notices",
 ]
 
 MIDDLEWARE = [
@@ -135,3 +136,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Public notices (公示): attachments per notice and the size of each (bytes).
+LAOYUAN_NOTICE_MAX_ATTACHMENTS = env_int("LAOYUAN_NOTICE_MAX_ATTACHMENTS", 10)
+LAOYUAN_NOTICE_ATTACHMENT_MAX_BYTES = env_int(
+    "LAOYUAN_NOTICE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024
+)
+if LAOYUAN_NOTICE_MAX_ATTACHMENTS < 0 or LAOYUAN_NOTICE_ATTACHMENT_MAX_BYTES < 1:
+    raise ImproperlyConfigured(
+        "LAOYUAN_NOTICE_MAX_ATTACHMENTS must be 0 or more and "
+        "LAOYUAN_NOTICE_ATTACHMENT_MAX_BYTES at least 1."
+    )

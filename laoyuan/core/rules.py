@@ -45,6 +45,32 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "voices.taxonomy": frozenset({Role.STREET_OFFICIAL}),
     # A resident submits voices from the portal and follows them.
     "portal.voice": frozenset({Role.RESIDENT}),
+    # --- Public notices (公示), laoyuan.notices ---
+    # See the notices of one's place with their objections (objectors named, phones masked).
+    "notices.view": STAFF_ROLES,
+    # Write, publish and withdraw notices; answer objections. The owners' committee publishes
+    # for its compound (vote results, accounts); property staff do not publish in the name of
+    # the community, and grid workers record paper objections but do not answer them.
+    "notices.publish": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.OWNERS_COMMITTEE,
+        }
+    ),
+    # Type in an objection received on paper during the period.
+    "notices.record_objection": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.OWNERS_COMMITTEE,
+        }
+    ),
+    # A resident reads the notices of her place and files objections (异议) on the portal.
+    "portal.object": frozenset({Role.RESIDENT}),
 }
 
 

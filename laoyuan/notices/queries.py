@@ -1,0 +1,286 @@
+"""Reads of public notices (公示), already scoped. Views and the API read through these.
+
+Staff read with "notices.view" over their place. A resident reads, on her portal, the published
+notices whose target contains one of her households, and her own objections. The public pages
+read published and closed notices of any place (a notice is public by nature), their
+attachments and their objections' redacted texts and answers — never who objected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from laoyuan.core.models import User
+from laoyuan.core.scopes import get_visible_or_404, has_permission, visible
+from laoyuan.notices.models import (
+    PUBLIC_STATES,
+    Notice,
+    NoticeAttachment,
+    NoticeEvent,
+    NoticeState,
+    Objection,
+    ObjectionAnswer,
+    ObjectionState,
+    TargetLevel,
+)
+from laoyuan.notices.phases import Phase
+from laoyuan.notices.targets import reaching_q, resident_households
+from laoyuan.registry.models import Compound
+
+VIEW = "notices.view"
+
+
+def notices_for(user: User, permission: str = VIEW) -> QuerySet[Notice]:
+    return visible(user, Notice, permission).select_related("community", "compound")
+
+
+def with_objection_counts(qs: QuerySet[Notice]) -> QuerySet[Notice]:
+    """Each notice with its number of objections and of those not yet resolved."""
+    return qs.annotate(
+        objection_count=Count("objections", distinct=True),
+        unresolved_count=Count(
+            "objections",
+            filter=~Q(objections__state=ObjectionState.RESOLVED),
+            distinct=True,
+        ),
+    )
+
+
+def in_phase(qs: QuerySet[Notice], phase: str, today: dt.date) -> QuerySet[Notice]:
+    """Narrow to a stored state, or to a phase of published notices on `today`."""
+    if phase == Phase.OPEN:
+        return qs.filter(state=NoticeState.PUBLISHED, starts_on__lte=today, ends_on__gte=today)
+    if phase == Phase.UPCOMING:
+        return qs.filter(state=NoticeState.PUBLISHED, starts_on__gt=today)
+    if phase == Phase.ENDED:
+        return qs.filter(state=NoticeState.PUBLISHED, ends_on__lt=today)
+    if phase in NoticeState.values:
+        return qs.filter(state=phase)
+    return qs
+
+
+def notice_list(
+    user: User,
+    *,
+    today: dt.date,
+    compound_id: int | None = None,
+    community_id: int | None = None,
+    kind: str = "",
+    phase: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    text: str = "",
+) -> QuerySet[Notice]:
+    """The staff list, latest start first. `since`/`until` keep the notices whose period
+    overlaps those days; `phase` is a state or open / upcoming / ended."""
+    qs = notices_for(user)
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
+    if community_id:
+        qs = qs.filter(community_id=community_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if phase:
+        qs = in_phase(qs, phase, today)
+    if since:
+        qs = qs.filter(ends_on__gte=since)
+    if until:
+        qs = qs.filter(starts_on__lte=until)
+    if text:
+        qs = qs.filter(title__contains=text)
+    return with_objection_counts(qs).order_by("-starts_on", "-id")
+
+
+def notice_or_404(user: User, pk: int, permission: str = VIEW) -> Notice:
+    return get_visible_or_404(
+        user,
+        Notice.objects.select_related(
+            "community__street", "compound", "created_by", "published_by", "withdrawn_by"
+        ).prefetch_related("buildings"),
+        permission,
+        pk=pk,
+    )
+
+
+def attachment_or_404(user: User, pk: int, permission: str = VIEW) -> NoticeAttachment:
+    return get_visible_or_404(
+        user, NoticeAttachment.objects.select_related("notice"), permission, pk=pk
+    )
+
+
+def objection_or_404(user: User, pk: int, permission: str = VIEW) -> Objection:
+    return get_visible_or_404(user, Objection.objects.select_related("notice"), permission, pk=pk)
+
+
+def notice_attachments(notice: Notice) -> QuerySet[NoticeAttachment]:
+    return NoticeAttachment.objects.filter(notice=notice).order_by("position", "id")
+
+
+def notice_events(notice: Notice) -> QuerySet[NoticeEvent]:
+    return NoticeEvent.objects.filter(notice=notice).select_related("actor").order_by("at", "id")
+
+
+def _answers() -> Prefetch:
+    return Prefetch(
+        "answers", queryset=ObjectionAnswer.objects.select_related("by").order_by("at", "id")
+    )
+
+
+def notice_objections(notice: Notice) -> QuerySet[Objection]:
+    """The notice's objections in the order they came, each with its answers (two queries
+    per page whatever their number)."""
+    return (
+        Objection.objects.filter(notice=notice)
+        .select_related("recorded_by", "author")
+        .prefetch_related(_answers())
+        .order_by("created_at", "id")
+    )
+
+
+def objection_counts(notice: Notice) -> dict[str, int]:
+    """How the notice's objections stand now: all, answered at least once, resolved."""
+    return Objection.objects.filter(notice=notice).aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        resolved=Count("id", filter=Q(state=ObjectionState.RESOLVED)),
+    )
+
+
+# --- the resident's side ----------------------------------------------------------------------
+
+
+def _published_once() -> Q:
+    # Withdrawn after publishing: the portal and the public page say it was withdrawn; a draft
+    # discarded before publishing was never seen by anyone and stays unseen.
+    return Q(published_at__isnull=False)
+
+
+def portal_notices(user: User) -> QuerySet[Notice]:
+    """Notices published for one of the resident's households (her community, her compound,
+    her building), newest first."""
+    if not has_permission(user, "portal.object"):
+        return Notice.objects.none()
+    return (
+        Notice.objects.filter(_published_once())
+        .filter(reaching_q(resident_households(user)))
+        .select_related("community", "compound")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def portal_open_notices(user: User, today: dt.date) -> QuerySet[Notice]:
+    """The resident's notices open for objections today."""
+    return in_phase(portal_notices(user), Phase.OPEN, today)
+
+
+def portal_notice_or_404(user: User, pk: int) -> Notice:
+    """A published notice for a resident's portal: one for her place, or any other she reached
+    from its public page (public anyway; she is then told she cannot object to it)."""
+    if not has_permission(user, "portal.object"):
+        raise Http404
+    try:
+        return (
+            Notice.objects.filter(_published_once())
+            .select_related("community", "compound")
+            .get(pk=pk)
+        )
+    except (Notice.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def resident_refusal(user: User, notice: Notice, today: dt.date) -> str:
+    """Why this resident cannot object to this notice today, in her words ("" when she can):
+    her household is outside the target, or the period has not begun or is over."""
+    from laoyuan.notices.phases import objection_refusal
+    from laoyuan.notices.targets import household_in_target
+
+    building_ids = (
+        set(notice.buildings.values_list("pk", flat=True))
+        if notice.target_level == TargetLevel.BUILDINGS
+        else set()
+    )
+    inside = any(
+        household_in_target(h, notice, building_ids) and h.is_active
+        for h in resident_households(user)
+    )
+    if not inside:
+        return _("这条公示只面向{target}的居民，您的住户不在公示范围内，不能在线提出异议。").format(
+            target=notice.target_label
+        )
+    return objection_refusal(notice, today)
+
+
+def my_objections(user: User, notice: Notice | None = None) -> QuerySet[Objection]:
+    """The resident's own objections (to one notice, or all), newest first, with answers."""
+    if not user.is_authenticated:
+        return Objection.objects.none()
+    qs = Objection.objects.filter(author=user)
+    if notice is not None:
+        qs = qs.filter(notice=notice)
+    return qs.select_related("notice").prefetch_related(_answers()).order_by("-created_at", "-id")
+
+
+# --- the public pages -------------------------------------------------------------------------
+
+
+def public_notice_or_404(pk: int) -> Notice:
+    try:
+        return (
+            Notice.objects.filter(_published_once())
+            .select_related("community__street", "compound")
+            .get(pk=pk)
+        )
+    except (Notice.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def public_attachment_or_404(notice: Notice, pk: int) -> NoticeAttachment:
+    """An attachment of a notice that is public now (a withdrawn notice's are not)."""
+    if notice.state not in PUBLIC_STATES:
+        raise Http404
+    try:
+        return NoticeAttachment.objects.get(notice=notice, pk=pk)
+    except (NoticeAttachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def public_objections(notice: Notice) -> QuerySet[Objection]:
+    """The objections as the public sees them: texts redacted (names are never read from
+    these rows by the public pages), with their answers."""
+    return (
+        Objection.objects.filter(notice=notice)
+        .only("id", "notice_id", "channel", "text_redacted", "received_on", "state", "created_at")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=ObjectionAnswer.objects.only(
+                    "id", "objection_id", "at", "text", "outcome"
+                ).order_by("at", "id"),
+            )
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def public_compound_or_404(pk: int) -> Compound:
+    try:
+        return Compound.objects.select_related("community__street").get(pk=pk)
+    except (Compound.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def public_notices_of(compound: Compound) -> QuerySet[Notice]:
+    """The public notices concerning a compound: its own (whole or some buildings) and its
+    community's, latest start first."""
+    return (
+        Notice.objects.filter(state__in=PUBLIC_STATES)
+        .filter(
+            Q(compound=compound)
+            | Q(target_level=TargetLevel.COMMUNITY, community_id=compound.community_id)
+        )
+        .order_by("-starts_on", "-id")
+    )
