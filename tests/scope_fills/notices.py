@@ -16,9 +16,7 @@ def _published(world, compound=None):
 
 def _draft_with_file(world, compound=None):
     notice = draft(world, place=compound or world.wufuyuan)
-    (attachment,) = actions.notice_attach(
-        actor=world.li, notice=notice, attachments=[pdf_file()]
-    )
+    (attachment,) = actions.notice_attach(actor=world.li, notice=notice, attachments=[pdf_file()])
     return attachment
 
 

@@ -167,8 +167,9 @@ def _store(
 
 
 def _locked(notice: Notice) -> Notice:
+    # Only the notice's row is locked (its compound is an outer join, which cannot be).
     return (
-        Notice.objects.select_for_update()
+        Notice.objects.select_for_update(of=("self",))
         .select_related("community__street", "compound")
         .get(pk=notice.pk)
     )
