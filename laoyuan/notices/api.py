@@ -10,8 +10,6 @@ change answers 403. Lists are paginated with `limit` (at most 200) and `offset` 
 number of queries whatever the data size.
 """
 
-from __future__ import annotations
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -135,7 +133,7 @@ def _detail(user: User, pk: int) -> Notice:
 
 
 def _dressed(user: User, notice: Notice) -> dict:
-    out = {name: getattr(notice, name) for name in NoticeOut.model_fields}
+    out = {name: getattr(notice, name, None) for name in NoticeOut.model_fields}
     out.update(
         kind_label=str(notice.get_kind_display()),
         state_label=str(notice.get_state_display()),

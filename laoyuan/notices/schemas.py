@@ -11,8 +11,6 @@ objections and the answers; the public shapes carry no name, no phone and no sta
 only redacted texts. Dates are ISO dates; `phase` says where a published notice stands today.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -220,21 +218,22 @@ class NoticeOut(Schema):
     published_at: dt.datetime | None
     created_at: dt.datetime
 
+    # The detail is built as a dict (a Notice's own `attachments` is its related manager).
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
+        return obj["kind_label"] if isinstance(obj, dict) else str(obj.get_kind_display())
 
     @staticmethod
     def resolve_state_label(obj) -> str:
-        return str(obj.get_state_display())
+        return obj["state_label"] if isinstance(obj, dict) else str(obj.get_state_display())
 
     @staticmethod
     def resolve_phase(obj) -> str:
-        return phase_of(obj, _today())
+        return obj["phase"] if isinstance(obj, dict) else phase_of(obj, _today())
 
     @staticmethod
     def resolve_phase_label(obj) -> str:
-        return phase_label(obj, _today())
+        return obj["phase_label"] if isinstance(obj, dict) else phase_label(obj, _today())
 
 
 class AttachmentOut(Schema):
