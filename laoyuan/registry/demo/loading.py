@@ -510,6 +510,9 @@ def reset_demo() -> None:
             from laoyuan.voices.demo import reset_voices_demo
 
             reset_voices_demo()
+            from laoyuan.notices.demo import reset_notices_demo
+
+            reset_notices_demo()
             Building.objects.filter(**in_demo).update(head=None)
             Grid.objects.filter(**in_demo).update(group_head=None, worker=None)
             Ownership.objects.filter(
@@ -550,6 +553,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # Wufuyuan's public notices (laoyuan.notices.demo); their lines join the voices'.
+        from laoyuan.notices.demo import load_notices_demo
+
+        report.voices += load_notices_demo(today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)

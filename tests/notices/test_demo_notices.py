@@ -1,0 +1,95 @@
+"""Given the demo loaded, then Wufuyuan has its public notices: the renovation plan, closed by
+the system with both objections answered (one adopted), the owners' committee's statement,
+closed, and the east-gate e-bike shed open now, which the demo resident sees on her portal and
+can object to; a community draft waits unpublished; loading again changes nothing and a reset
+removes them.
+
+The demo is loaded once for this module inside a transaction rolled back at the end."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from laoyuan.notices.demo import load_notices_demo, reset_notices_demo
+from laoyuan.notices.models import Notice, NoticeState, Objection
+from laoyuan.registry.demo import DEMO_PASSWORD, WUFUYUAN, load_demo
+from laoyuan.registry.models import Compound
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = load_demo(today=TODAY)
+        yield report
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def wufuyuan(demo, db) -> Compound:
+    return Compound.objects.get(code=WUFUYUAN.code)
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    return client
+
+
+def test_the_renovation_plan_was_closed_with_its_objections_answered(wufuyuan):
+    plan = Notice.objects.get(compound=wufuyuan, title="五福苑老旧小区改造实施方案公示")
+    assert plan.state == NoticeState.CLOSED and plan.ends_on < TODAY
+    assert plan.subject is not None and plan.subject.state == "project"
+    assert sorted(plan.attachments.values_list("kind", flat=True)) == ["image", "pdf", "xlsx"]
+    closing = plan.closing
+    assert (closing.objections, closing.answered, closing.unresolved) == (2, 2, 0)
+    closed_on = timezone.localtime(closing.closed_at).date()
+    assert closed_on == plan.ends_on + dt.timedelta(days=1)
+    online, paper = Objection.objects.filter(notice=plan).order_by("received_on")
+    assert online.author.username == "jumin" and online.answers.get().outcome == "adopted"
+    assert paper.phone_masked == "135****5678"
+    assert [a.outcome for a in paper.answers.order_by("at")] == ["follow_up", "explained"]
+    assert plan.starts_on <= online.received_on <= plan.ends_on
+
+
+def test_jumin_sees_the_open_notice_on_her_phone_and_may_object(wufuyuan):
+    shed = Notice.objects.get(compound=wufuyuan, title__contains="东门电动自行车充电棚")
+    assert shed.state == NoticeState.PUBLISHED and shed.starts_on <= TODAY <= shed.ends_on
+    client = signed_in("jumin")
+    listing = client.get(reverse("notices:portal_list")).content.decode()
+    assert shed.title in listing
+    page = client.get(reverse("notices:portal_notice", args=[shed.pk])).content.decode()
+    assert "提交异议" in page
+
+
+def test_the_public_pages_show_the_story_without_names(wufuyuan):
+    client = Client()
+    compound = client.get(reverse("notices:public_compound", args=[wufuyuan.pk])).content.decode()
+    assert "五福苑东门电动自行车充电棚建设方案公示" in compound
+    assert "五福苑老旧小区改造实施方案公示" in compound
+    assert "民生实事项目征求意见公示" not in compound  # still a draft
+    plan = Notice.objects.get(compound=wufuyuan, title="五福苑老旧小区改造实施方案公示")
+    page = client.get(reverse("notices:public_notice", args=[plan.pk])).content.decode()
+    assert "东门停车场旁" in page and "张秀英" not in page and "13512345678" not in page
+    for objection in Objection.objects.filter(notice=plan):
+        assert objection.objector_name not in page
+
+
+def test_the_community_worker_has_a_draft_and_the_list(wufuyuan):
+    draft = Notice.objects.get(state=NoticeState.DRAFT, community=wufuyuan.community)
+    text = signed_in("shequ").get(reverse("notices:list")).content.decode()
+    assert draft.title in text and "五福苑东门电动自行车充电棚建设方案公示" in text
+
+
+def test_loading_again_changes_nothing_and_a_reset_removes_them(demo, wufuyuan):
+    before = list(Notice.objects.order_by("pk").values_list("pk", "state", "ends_on"))
+    assert load_notices_demo(today=TODAY)[0].startswith("五福苑公示：4 条")
+    assert list(Notice.objects.order_by("pk").values_list("pk", "state", "ends_on")) == before
+    assert any(line.startswith("五福苑公示") for line in demo.lines())
+    reset_notices_demo()
+    assert not Notice.objects.exists() and not Objection.objects.exists()
