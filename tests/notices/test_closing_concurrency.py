@@ -12,7 +12,7 @@ from laoyuan.notices.models import Notice, NoticeClosing, NoticeEvent, NoticeSta
 from tests.cast import build_world
 from tests.notices.helpers import end_period, paper_objection, published
 
-DUE = 120
+DUE = 60
 
 
 @pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ def test_two_workers_never_close_a_notice_twice(monkeypatch):
         )
     from laoyuan.notices.actions import closing
 
-    monkeypatch.setattr(closing, "CHUNK", 15)  # many chunks, each its own transaction
+    monkeypatch.setattr(closing, "CHUNK", 8)  # many chunks, each its own transaction
     world = build_world()
     for i in range(DUE):
         notice = published(world, title=f"到期公示{i}")
