@@ -119,16 +119,27 @@ def _closing_out(notice: Notice) -> dict | None:
     }
 
 
+class NoticePage(Page):
+    """The API's pages of notices, each row with its objection counts (one grouped query for
+    the page, not a count joined into the whole list)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        result["items"] = queries.with_objection_counts(result["items"])
+        return result
+
+
 def _detail(user: User, pk: int) -> Notice:
     """The notice as the caller sees it, with what the detail shape shows."""
     notice = get_visible_or_404(
         user,
-        queries.with_objection_counts(queries.notices_for(user))
+        queries.notices_for(user)
         .select_related("community__street", "compound", "closing")
         .prefetch_related("buildings"),
         "notices.view",
         pk=pk,
     )
+    (notice,) = queries.with_objection_counts([notice])
     return _dressed(user, notice)
 
 
@@ -217,7 +228,7 @@ def notice_period(request: HttpRequest, params: Query[PeriodQuery]):
     summary="公示列表",
     description="开始日期最近的在前；含异议条数和未办结条数。phase 可按今天筛选公示中、即将开始等。",
 )
-@paginate(Page)
+@paginate(NoticePage)
 def notice_list(request: HttpRequest, filters: Query[NoticeFilters]):
     return queries.notice_list(
         _user(request),

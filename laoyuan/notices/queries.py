@@ -38,16 +38,23 @@ def notices_for(user: User, permission: str = VIEW) -> QuerySet[Notice]:
     return visible(user, Notice, permission).select_related("community", "compound")
 
 
-def with_objection_counts(qs: QuerySet[Notice]) -> QuerySet[Notice]:
-    """Each notice with its number of objections and of those not yet resolved."""
-    return qs.annotate(
-        objection_count=Count("objections", distinct=True),
-        unresolved_count=Count(
-            "objections",
-            filter=~Q(objections__state=ObjectionState.RESOLVED),
-            distinct=True,
-        ),
+def with_objection_counts(notices):
+    """Set `objection_count` and `unresolved_count` on each of these notices (one page of a
+    list) with one grouped query over their objections. A count joined into the list query
+    itself would group every notice of a street before the page is cut (seconds at 30,000)."""
+    notices = list(notices)
+    rows = (
+        Objection.objects.filter(notice_id__in=[n.pk for n in notices])
+        .values("notice_id")
+        .annotate(
+            total=Count("id"), unresolved=Count("id", filter=~Q(state=ObjectionState.RESOLVED))
+        )
     )
+    counts = {r["notice_id"]: r for r in rows}
+    for notice in notices:
+        row = counts.get(notice.pk, {"total": 0, "unresolved": 0})
+        notice.objection_count, notice.unresolved_count = row["total"], row["unresolved"]
+    return notices
 
 
 def in_phase(qs: QuerySet[Notice], phase: str, today: dt.date) -> QuerySet[Notice]:
@@ -76,7 +83,8 @@ def notice_list(
     text: str = "",
 ) -> QuerySet[Notice]:
     """The staff list, latest start first. `since`/`until` keep the notices whose period
-    overlaps those days; `phase` is a state or open / upcoming / ended."""
+    overlaps those days; `phase` is a state or open / upcoming / ended. The objection counts
+    of the rows shown are added by `with_objection_counts`, page by page."""
     qs = notices_for(user)
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
@@ -92,7 +100,7 @@ def notice_list(
         qs = qs.filter(starts_on__lte=until)
     if text:
         qs = qs.filter(title__contains=text)
-    return with_objection_counts(qs).order_by("-starts_on", "-id")
+    return qs.order_by("-starts_on", "-id")
 
 
 def notice_or_404(user: User, pk: int, permission: str = VIEW) -> Notice:
@@ -164,9 +172,13 @@ def portal_notices(user: User) -> QuerySet[Notice]:
     her building), newest first."""
     if not has_permission(user, "portal.object"):
         return Notice.objects.none()
+    households = resident_households(user)
+    # Every notice reaching a household is in its community: that indexed filter first, so the
+    # three-way OR of the target only refines a community's notices.
+    communities = {h.compound.community_id for h in households}
     return (
-        Notice.objects.filter(_published_once())
-        .filter(reaching_q(resident_households(user)))
+        Notice.objects.filter(_published_once(), community_id__in=communities)
+        .filter(reaching_q(households))
         .select_related("community", "compound")
         .order_by("-starts_on", "-id")
     )
@@ -277,10 +289,7 @@ def public_notices_of(compound: Compound) -> QuerySet[Notice]:
     """The public notices concerning a compound: its own (whole or some buildings) and its
     community's, latest start first."""
     return (
-        Notice.objects.filter(state__in=PUBLIC_STATES)
-        .filter(
-            Q(compound=compound)
-            | Q(target_level=TargetLevel.COMMUNITY, community_id=compound.community_id)
-        )
+        Notice.objects.filter(state__in=PUBLIC_STATES, community_id=compound.community_id)
+        .filter(Q(compound=compound) | Q(target_level=TargetLevel.COMMUNITY))
         .order_by("-starts_on", "-id")
     )

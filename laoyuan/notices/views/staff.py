@@ -77,6 +77,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     page = paginate(
         request, queries.notice_list(user, today=today, **filters), per_page=NOTICES_PER_PAGE
     )
+    page.object_list = queries.with_objection_counts(page.object_list)
     for notice in page.object_list:
         notice.phase = phase_of(notice, today)
         notice.phase_label = phase_label(notice, today)
