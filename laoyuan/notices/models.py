@@ -165,9 +165,15 @@ class Notice(TimeStamped):
         indexes = [
             # The closing sweep: published notices whose period has ended.
             models.Index(fields=["state", "ends_on"]),
-            models.Index(fields=["compound", "state", "starts_on"]),
-            models.Index(fields=["community", "state", "starts_on"]),
+            # "Open now" in a place: published and ending today or later is the selective part;
+            # the start is in the index too, so counting them reads the index only.
+            models.Index(fields=["street", "state", "ends_on", "starts_on"]),
+            models.Index(fields=["community", "state", "ends_on", "starts_on"]),
+            models.Index(fields=["compound", "state", "ends_on", "starts_on"]),
+            # Lists of a place, latest start first.
             models.Index(fields=["street", "starts_on"]),
+            models.Index(fields=["community", "starts_on"]),
+            models.Index(fields=["compound", "starts_on"]),
         ]
         constraints = [
             models.CheckConstraint(
