@@ -71,6 +71,7 @@ class ObjectionAdmin(ReadOnlyAdmin):
     raw_id_fields = ["notice", "author", "resident", "recorded_by"]
     # The sealed text and phone stay out of the admin: reveals go through the logged action.
     exclude = ["text_sealed", "phone_cipher", "phone_index"]
+    readonly_fields = ["phone_masked"]  # not editable, so shown only when named
     inlines = [AnswerInline]
 
 
