@@ -246,7 +246,6 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": can_publish,
             "can_record": notice.state == NoticeState.PUBLISHED
             and has_permission(user, "notices.record_objection", notice),
-            "can_reveal": has_permission(user, "pii.reveal", notice),
             "public_url": printing.public_url(notice),
             "crumbs": crumbs(notice=notice),
         },
