@@ -268,7 +268,7 @@ class NoticeAttachment(TimeStamped):
     class Meta:
         verbose_name = _("公示附件")
         verbose_name_plural = _("公示附件")
-        ordering = ["notice", "position", "id"]
+        ordering = ["notice_id", "position", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -353,7 +353,8 @@ class Objection(TimeStamped):
     class Meta:
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
-        ordering = ["notice", "created_at", "id"]
+        # By the key, not the notice: ordering "by notice" would join notices to sort by theirs.
+        ordering = ["notice_id", "created_at", "id"]
         indexes = [
             models.Index(fields=["notice", "state"]),
             models.Index(fields=["author", "created_at"]),
@@ -377,7 +378,7 @@ class ObjectionAnswer(models.Model):
     class Meta:
         verbose_name = _("异议答复")
         verbose_name_plural = _("异议答复")
-        ordering = ["objection", "at", "id"]
+        ordering = ["objection_id", "at", "id"]
 
     def __str__(self) -> str:
         return f"{self.objection_id} {self.outcome} {self.at:%Y-%m-%d}"

@@ -45,6 +45,7 @@ def with_objection_counts(notices):
     notices = list(notices)
     rows = (
         Objection.objects.filter(notice_id__in=[n.pk for n in notices])
+        .order_by()
         .values("notice_id")
         .annotate(
             total=Count("id"), unresolved=Count("id", filter=~Q(state=ObjectionState.RESOLVED))
