@@ -30,6 +30,8 @@ set -a
 # shellcheck disable=SC1091
 . var/demo.env
 set +a
+# Links in e-mails and the QR codes on printed public notices lead to this server.
+export LAOYUAN_SITE_URL="${LAOYUAN_SITE_URL:-http://127.0.0.1:$PORT}"
 
 laoyuan migrate --noinput -v0
 laoyuan load-demo
