@@ -312,6 +312,10 @@ class RollUnit(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def area(self) -> str:
+        return cents_to_m2(self.area_cents)
+
 
 class RollOwner(models.Model):
     """An owner who may cast the ballot of a voting person, as registered at opening."""
