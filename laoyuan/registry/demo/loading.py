@@ -506,9 +506,11 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # The residents' voices, topics and meetings of the demo places go first.
+            # The owners' votes, then the residents' voices, topics and meetings go first.
+            from laoyuan.decisions.votes.demo import reset_votes_demo
             from laoyuan.voices.demo import reset_voices_demo
 
+            reset_votes_demo()
             reset_voices_demo()
             Building.objects.filter(**in_demo).update(head=None)
             Grid.objects.filter(**in_demo).update(group_head=None, worker=None)
@@ -550,6 +552,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # Wufuyuan's lift vote and an open poll (laoyuan.decisions.votes.demo), on the voices.
+        from laoyuan.decisions.votes.demo import load_votes_demo
+
+        report.voices += load_votes_demo(today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)
