@@ -341,18 +341,25 @@ def meeting_change(
     _check_date(problems, held_on)
     if problems:
         raise ValidationError(problems)
+    def clock(value: dt.time | None) -> str:
+        return f"{value:%H:%M}" if value else ""
+
     before = {
         "title": meeting.title,
         "held_on": meeting.held_on,
-        "starts_at": meeting.starts_at,
+        "starts_at": clock(meeting.starts_at),
         "place": meeting.place,
     }
-    after = {"title": title, "held_on": held_on, "starts_at": starts_at, "place": place}
+    after = {"title": title, "held_on": held_on, "starts_at": clock(starts_at), "place": place}
     changes = field_changes(before, after)
     if not changes:
         return meeting
-    for key, value in after.items():
-        setattr(meeting, key, value)
+    meeting.title, meeting.held_on, meeting.starts_at, meeting.place = (
+        title,
+        held_on,
+        starts_at,
+        place,
+    )
     meeting.save()
     _event(meeting, actor, MeetingEventKind.CHANGED, data=changes)
     audit_log(actor=actor, action="meeting.change", obj=meeting, changes=changes)
