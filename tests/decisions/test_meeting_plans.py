@@ -108,7 +108,7 @@ def test_an_assembly_is_never_recorded_after_the_fact(world):
 
 def test_an_assembly_moved_to_another_day_needs_a_notice_of_that_day(world):
     meeting = _plan(world, held_on=TODAY + dt.timedelta(days=20), notice=_notice(0))
-    plan_actions.meeting_change(
+    meeting = plan_actions.meeting_change(
         actor=world.zhao,
         meeting=meeting,
         title=meeting.title,
