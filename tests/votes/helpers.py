@@ -111,7 +111,7 @@ def assembly(world, compound: Compound | None = None, buildings=(), *, noticed_d
 def draft(matter=Matter.MANAGER, *, meeting=None, buildings=(), options=(), hours=2):
     now = timezone.now()
     return actions.VoteDraft(
-        title="表决",
+        title="屋面维修方案表决",
         question="是否同意？",
         matter=matter,
         opens_at=now - dt.timedelta(minutes=1),
