@@ -341,6 +341,7 @@ def meeting_change(
     _check_date(problems, held_on)
     if problems:
         raise ValidationError(problems)
+
     def clock(value: dt.time | None) -> str:
         return f"{value:%H:%M}" if value else ""
 

@@ -17,11 +17,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from laoyuan.core.models import User
-from laoyuan.core.scopes import has_permission, visible
+from laoyuan.core.scopes import visible
 from laoyuan.decisions import actions, plan_actions, queries, resolutions
 from laoyuan.decisions.api import MEETINGS, _detail, _pk, _user
 from laoyuan.decisions.models import Attendee, Meeting, MeetingStatus, ResolutionKind
@@ -84,7 +83,7 @@ def _notice(payload) -> plan_actions.NoticeEntry:
 
 
 @router.post(
-    "/meetings/plans",
+    "/meeting-plans",
     response={201: MeetingDetailOut},
     tags=MEETINGS,
     summary="计划一次会议",
@@ -124,7 +123,7 @@ def meeting_plan(request: HttpRequest, payload: MeetingPlanIn):
 
 
 @router.patch(
-    "/meetings/{meeting_id}",
+    "/meetings/{meeting_id}/plan",
     response=MeetingDetailOut,
     tags=MEETINGS,
     summary="修改计划中的会议",
@@ -310,8 +309,6 @@ def resolution_create(
 @paginate(Page)
 def my_meetings(request: HttpRequest):
     user = _user(request)
-    if not has_permission(user, "portal.meetings"):
-        raise HttpError(403, _("您的角色无权执行此操作"))
     since = timezone.localdate() - dt.timedelta(days=30)
     signed = Attendee.objects.filter(
         meeting=OuterRef("pk"), resident_id__in=plan_actions.residents_of(user)

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -33,6 +32,7 @@ from laoyuan.decisions.votes.models import (
 from laoyuan.decisions.votes.results import result_of
 from laoyuan.decisions.votes.schemas import (
     BallotOut,
+    MyVoteBriefOut,
     MyVoteOut,
     PaperBallotIn,
     PortalBallotIn,
@@ -408,11 +408,6 @@ def vote_verify(request: HttpRequest, vote_id: int = _pk("表决编号")):
 # --- the resident's side ----------------------------------------------------------------------
 
 
-def _require_resident(user: User) -> None:
-    if not has_permission(user, "portal.vote"):
-        raise HttpError(403, _("您的角色无权执行此操作"))
-
-
 def _my_vote(user: User, vote: Vote) -> dict:
     sheet = result_of(vote)
     return {
@@ -432,40 +427,20 @@ def _my_vote(user: User, vote: Vote) -> dict:
 
 @router.get(
     "/portal/votes",
-    response=list[MyVoteOut],
+    response=list[MyVoteBriefOut],
     tags=PORTAL,
     summary="我的表决",
-    description="您是业主（或受委托）的表决，最近的在前，含您能投的表决权人和现在计入的选择。",
+    description="您是业主（或受委托）的表决，最近的在前；详情和投票见 /portal/votes/{id}。",
 )
 @paginate(Page)
 def my_votes(request: HttpRequest):
     user = _user(request)
-    _require_resident(user)
-    return MappedVotes(queries.portal_votes(user), lambda v: _my_vote(user, v))
-
-
-class MappedVotes:
-    """A queryset seen through an output function; ninja's paginator slices and counts it."""
-
-    def __init__(self, qs, out):
-        self.qs, self.out = qs, out
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self.out(v) for v in self.qs[index]]
-        return self.out(self.qs[index])
+    return queries.portal_votes_with_mine(user)
 
 
 @router.get("/portal/votes/{vote_id}", response=MyVoteOut, tags=PORTAL, summary="我的一次表决")
 def my_vote(request: HttpRequest, vote_id: int = _pk("表决编号")):
     user = _user(request)
-    _require_resident(user)
     return _my_vote(user, queries.portal_vote_or_404(user, vote_id))
 
 
@@ -479,7 +454,6 @@ def my_vote(request: HttpRequest, vote_id: int = _pk("表决编号")):
 )
 def my_ballot(request: HttpRequest, payload: PortalBallotIn, vote_id: int = _pk("表决编号")):
     user = _user(request)
-    _require_resident(user)
     vote = queries.portal_vote_or_404(user, vote_id)
     person = next((p for p in queries.my_persons(user, vote) if p.pk == payload.person_id), None)
     if person is None:

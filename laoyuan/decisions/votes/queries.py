@@ -181,6 +181,16 @@ def portal_votes(user: User) -> QuerySet[Vote]:
     )
 
 
+def portal_votes_with_mine(user: User) -> QuerySet[Vote]:
+    """Her votes, each with whether a voting person she votes for has a counted ballot."""
+    ids = residents_of(user)
+    hers = VotingPerson.objects.filter(vote=OuterRef("pk")).filter(
+        Q(pk__in=RollOwner.objects.filter(resident_id__in=ids).values("person_id"))
+        | Q(pk__in=Proxy.objects.filter(proxy_resident_id__in=ids).values("person_id"))
+    )
+    return portal_votes(user).annotate(mine_voted=Exists(hers.exclude(counted_choice="")))
+
+
 def portal_vote_or_404(user: User, pk: int) -> Vote:
     try:
         return portal_votes(user).prefetch_related("buildings").get(pk=pk)

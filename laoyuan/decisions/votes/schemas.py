@@ -402,6 +402,26 @@ class MyPersonOut(Schema):
     paper_counts: bool = Field(description="以纸质票为准：手机上不能再改")
 
 
+class MyVoteBriefOut(Schema):
+    id: int
+    compound: Ref
+    title: str
+    status: str
+    status_label: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    voted: bool = Field(description="您（或您代投的业主）是否已有计入的票")
+    passed: bool | None
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_voted(obj) -> bool:
+        return bool(obj.mine_voted)
+
+
 class MyVoteOut(Schema):
     id: int
     compound: Ref
