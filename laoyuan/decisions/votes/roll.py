@@ -39,6 +39,7 @@ from laoyuan.decisions.votes.models import (
     VotingPerson,
 )
 from laoyuan.registry.models import Household, Owner, OwnerKind, Ownership, Unit
+from laoyuan.registry.roster.writing import BulkTable
 
 PROBLEMS_SHOWN = 50
 
@@ -204,30 +205,75 @@ def freeze(vote: Vote, *, include_problems: bool) -> Totals:
                 ),
             )
         )
-    VotingPerson.objects.bulk_create(persons.values(), batch_size=1000)
-    for key, unit in units:
-        unit.person = persons[key]
-    RollUnit.objects.bulk_create([u for _k, u in units], batch_size=1000)
-    RollOwner.objects.bulk_create(
-        [
-            RollOwner(
-                vote=vote,
-                person=person,
-                owner_id=owner_id,
-                name=owners[owner_id]["name"],
-                kind=owners[owner_id]["kind"],
-                resident_id=owners[owner_id]["resident_id"],
-            )
-            for key, person in persons.items()
-            for owner_id in key
-        ],
-        batch_size=1000,
-    )
+    _write(vote, persons, units, owners)
     return Totals(
         area_cents=sum(p.area_cents for p in persons.values()),
         persons=len(persons),
         units=len(units),
         digest=roll_digest(vote),
+    )
+
+
+PERSON_COLUMNS = [
+    "vote",
+    "number",
+    "owner_key",
+    "label",
+    "kind",
+    "area_cents",
+    "unit_count",
+    "counted_choice",
+    "counted_channel",
+]
+UNIT_COLUMNS = [
+    "vote",
+    "person",
+    "unit",
+    "building",
+    "grid",
+    "position",
+    "label",
+    "area_cents",
+    "area_source",
+]
+OWNER_COLUMNS = ["vote", "person", "owner", "name", "kind", "resident"]
+
+
+def _write(vote: Vote, persons: dict, units: list, owners: dict) -> None:
+    """Write the roll with prepared statements (COPY on PostgreSQL): bulk_create's work per
+    value made opening a 5,000-unit vote take seconds (bench/votes.py)."""
+    BulkTable(VotingPerson, PERSON_COLUMNS).insert(
+        (vote.pk, p.number, p.owner_key, p.label, p.kind, p.area_cents, p.unit_count, "", "")
+        for p in persons.values()
+    )
+    pk_of = dict(VotingPerson.objects.filter(vote=vote).values_list("number", "pk"))
+    for person in persons.values():
+        person.pk = pk_of[person.number]
+    BulkTable(RollUnit, UNIT_COLUMNS).insert(
+        (
+            vote.pk,
+            persons[key].pk,
+            u.unit_id,
+            u.building_id,
+            u.grid_id,
+            u.position,
+            u.label,
+            u.area_cents,
+            u.area_source,
+        )
+        for key, u in units
+    )
+    BulkTable(RollOwner, OWNER_COLUMNS).insert(
+        (
+            vote.pk,
+            person.pk,
+            owner_id,
+            owners[owner_id]["name"][:120],
+            owners[owner_id]["kind"],
+            owners[owner_id]["resident_id"],
+        )
+        for key, person in persons.items()
+        for owner_id in key
     )
 
 
