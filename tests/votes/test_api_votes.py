@@ -206,3 +206,33 @@ def test_roles_that_see_but_do_not_organise_get_403(world, login):
         assert snapshot() == before
     # property staff do not even see it
     assert get(login(world.sun), f"/votes/{poll.pk}")[0] == 404
+
+
+def test_times_without_a_zone_are_local_time(world, login):
+    c = world.wufuyuan
+    client = login(world.li)
+    now = timezone.localtime().replace(tzinfo=None, microsecond=0)
+    body = _body(
+        compound_id=c.pk,
+        matter="advisory",
+        options=["上午", "下午"],
+        opens_at=(now - dt.timedelta(minutes=5)).isoformat(),
+        closes_at=(now + dt.timedelta(days=1)).isoformat(),
+    )
+    status, vote = send(client, "POST", "/votes", body)
+    assert status == 201, vote
+    status, vote = send(client, "POST", f"/votes/{vote['id']}/open")
+    assert status == 200, vote
+    owner = h.RollOwner.objects.filter(vote_id=vote["id"]).first()
+    status, ballot = upload(
+        client,
+        f"/votes/{vote['id']}/ballots/paper",
+        {
+            "owner_id": owner.pk,
+            "choice": "o1",
+            "ballot_number": "N-1",
+            "received_at": (now - dt.timedelta(minutes=1)).isoformat(),
+            "scan": h.scan(),
+        },
+    )
+    assert status == 201, ballot

@@ -425,8 +425,7 @@ def vote_result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _closed_or_back(request, vote)
     if sheet is None:
         return redirect("decisions:vote", pk=vote.pk)
-    document = pdf.render_pdf("decisions/votes/result_pdf.html", exports.pdf_context(sheet))
-    return pdf.pdf_response(document, f"表决结果-{vote.pk}.pdf")
+    return pdf.pdf_response(exports.result_pdf(sheet), f"表决结果-{vote.pk}.pdf")
 
 
 @login_required

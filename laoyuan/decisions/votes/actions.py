@@ -97,7 +97,15 @@ def _options(problems: dict, matter: str, labels: Sequence[str]) -> list[dict]:
     return [{"key": f"o{i}", "label": label} for i, label in enumerate(clean, start=1)]
 
 
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time given without a zone (an API client's "2026-12-20T18:00") is local time."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
 def _check_draft(compound: Compound, draft: VoteDraft) -> tuple[dict, list[dict], list]:
+    draft.opens_at, draft.closes_at = aware(draft.opens_at), aware(draft.closes_at)
     problems: dict[str, str] = {}
     title = (draft.title or "").strip()
     question = (draft.question or "").strip()

@@ -252,6 +252,8 @@ def ballot_enter_paper(*, actor: User, vote: Vote, paper: PaperBallot) -> Ballot
             ).format(number=number, who=twin.person.label, at=_when(twin.at))
     now = timezone.now()
     received = paper.received_at
+    if received is not None and timezone.is_naive(received):
+        received = timezone.make_aware(received)  # a time without a zone is local time
     if received is None:
         problems["received_at"] = _("请填写收到这张票的时间。")
     elif received < vote.opens_at:

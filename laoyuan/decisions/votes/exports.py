@@ -72,6 +72,13 @@ def pdf_context(sheet: ResultSheet) -> dict:
     }
 
 
+def result_pdf(sheet: ResultSheet) -> bytes:
+    """The result as an A4 PDF's bytes (what a public notice 公示 attaches)."""
+    from laoyuan.core import pdf
+
+    return pdf.render_pdf("decisions/votes/result_pdf.html", pdf_context(sheet))
+
+
 def result_workbook(sheet: ResultSheet) -> bytes:
     """The workbook's bytes (write-only: a compound of thousands of units streams through)."""
     from openpyxl import Workbook
