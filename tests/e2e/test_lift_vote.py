@@ -91,7 +91,7 @@ def test_a_lift_vote_for_one_building(page, e2e_world, sign_in, tmp_path):
     page.get_by_label("表决事项").select_option(value="rebuild")
     page.get_by_label("表决内容").fill("是否同意在1栋加装电梯，费用按楼层系数分摊？")
     expect(page.get_by_label("1栋", exact=True)).to_be_checked()
-    closes = (timezone.localtime() + dt.timedelta(seconds=120)).replace(second=0, microsecond=0)
+    closes = (timezone.localtime() + dt.timedelta(seconds=200)).replace(second=0, microsecond=0)
     page.get_by_label("截止时间").fill(f"{closes:%Y-%m-%dT%H:%M}")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("名册没有问题，可以开始投票。")).to_be_visible()
