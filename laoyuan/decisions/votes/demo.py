@@ -159,22 +159,36 @@ def _retime(vote: Vote, *, created: dt.datetime, opens: dt.datetime, closes: dt.
     _seal_again(vote)
 
 
-def _shift_meeting(meeting, days: int) -> None:
-    by = dt.timedelta(days=days)
-    meeting.refresh_from_db()
+def _date_meeting(meeting, *, held_on: dt.date, noticed_on: dt.date) -> None:
+    """Date an assembly's story: planned two days before its notice, noticed, held in the
+    evening with the sign-ins at its start (the actions stamped them with the time of loading)."""
+
+    def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
     type(meeting).objects.filter(pk=meeting.pk).update(
-        held_on=meeting.held_on - by, created_at=meeting.created_at - by
+        held_on=held_on, created_at=at(noticed_on - dt.timedelta(days=2), 10)
     )
     for notice in MeetingNotice.objects.filter(meeting=meeting):
         MeetingNotice.objects.filter(pk=notice.pk).update(
-            noticed_on=notice.noticed_on - by,
-            for_date=notice.for_date - by,
-            created_at=notice.created_at - by,
+            noticed_on=noticed_on, for_date=held_on, created_at=at(noticed_on, 10)
         )
     for event in MeetingEvent.objects.filter(meeting=meeting):
-        MeetingEvent.objects.filter(pk=event.pk).update(at=event.at - by)
-    for attendee in meeting.attendees.filter(signed_at__isnull=False):
-        type(attendee).objects.filter(pk=attendee.pk).update(signed_at=attendee.signed_at - by)
+        when = {
+            "planned": at(noticed_on - dt.timedelta(days=2), 10),
+            "noticed": at(noticed_on, 10, 30),
+        }.get(event.kind, at(held_on, 21))
+        note = event.note
+        if event.kind == "noticed":
+            note = note.replace(note[:10], f"{noticed_on:%Y-%m-%d}", 1)
+            event.data["for_date"] = f"{held_on:%Y-%m-%d}"
+        if event.kind == "held":
+            event.data.update(held_on=f"{held_on:%Y-%m-%d}", planned_for=f"{held_on:%Y-%m-%d}")
+        MeetingEvent.objects.filter(pk=event.pk).update(at=when, note=note, data=event.data)
+    for n, attendee in enumerate(meeting.attendees.order_by("pk")):
+        type(attendee).objects.filter(pk=attendee.pk).update(
+            signed_at=at(held_on, 18, 40) + dt.timedelta(minutes=n % 20)
+        )
 
 
 def _grid_worker(person: VotingPerson, users: dict[str, User]) -> User:
@@ -373,7 +387,26 @@ def _lift_vote(compound: Compound, users: dict[str, User], rng: random.Random) -
         opens=evening - dt.timedelta(days=14, hours=12),
         closes=evening,
     )
-    _shift_meeting(assembly, 30)
+    # The assembly resolves on what the count said.
+    from laoyuan.decisions.votes.results import result_of
+
+    sheet = result_of(vote)
+    area = next(t.share for t in sheet.tests if t.key == "pass_area")
+    owners = next(t.share for t in sheet.tests if t.key == "pass_owners")
+    resolutions.resolution_record(
+        actor=users["yeweihui"],
+        meeting=assembly,
+        kind=ResolutionKind.RECORD,
+        text=f"5栋加装电梯方案经业主表决{sheet.outcome_label}（同意的面积占{area}%、人数占{owners}%），"
+        "结果在各单元公告栏公示；报街道纳入加装电梯项目，由业委会和社区组织施工前的协调。",
+    )
+    _date_meeting(
+        assembly,
+        held_on=today - dt.timedelta(days=30),
+        noticed_on=today - dt.timedelta(days=50),
+    )
+    for made in Resolution.objects.filter(meeting=assembly):
+        Resolution.objects.filter(pk=made.pk).update(created_at=evening + dt.timedelta(minutes=40))
     Resolution.objects.filter(pk=resolution.pk).update(
         created_at=timezone.make_aware(dt.datetime.combine(deliberation.held_on, dt.time(21)))
     )
@@ -392,7 +425,9 @@ def _poll(compound: Compound, users: dict[str, User], rng: random.Random) -> Vot
             "结果供社区和物业安排值班参考。",
             matter=Matter.ADVISORY,
             opens_at=now - dt.timedelta(days=3),
-            closes_at=(now + dt.timedelta(days=11)).replace(hour=18, minute=0, second=0),
+            closes_at=(timezone.localtime(now) + dt.timedelta(days=11)).replace(
+                hour=18, minute=0, second=0, microsecond=0
+            ),
             options=["上午 8:30—11:30", "下午 2:00—5:30", "全天开放", "周末不用开"],
         ),
     )
