@@ -28,3 +28,22 @@ api.add_router("/", "laoyuan.voices.api.router")  # voices, topics, grouping, fu
 api.add_router("/", "laoyuan.decisions.api.router")  # meetings and their decisions
 api.add_router("/", "laoyuan.voices.import_api.router")  # questionnaire and 12345 imports
 api.add_router("/", "laoyuan.notices.api.router")  # public notices (公示) and objections
+api.add_router(
+    "/", "laoyuan.decisions.votes.api.router"
+)  # owners' votes and the resident's ballots
+api.add_router("/", "laoyuan.decisions.plan_api.router")  # planned meetings, notices, sign-in
+
+# The OpenAPI schema is the same for the life of the process, and building it takes about a
+# second with this many operations: build it once per path prefix (the docs page waits for it).
+_openapi_schemas: dict[str, object] = {}
+_build_openapi_schema = api.get_openapi_schema
+
+
+def _openapi_schema(*, path_prefix=None, path_params=None):
+    prefix = path_prefix if path_prefix is not None else api.get_root_path(path_params or {})
+    if prefix not in _openapi_schemas:
+        _openapi_schemas[prefix] = _build_openapi_schema(path_prefix=prefix)
+    return _openapi_schemas[prefix]
+
+
+api.get_openapi_schema = _openapi_schema

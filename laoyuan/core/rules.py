@@ -45,6 +45,44 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "voices.taxonomy": frozenset({Role.STREET_OFFICIAL}),
     # A resident submits voices from the portal and follows them.
     "portal.voice": frozenset({Role.RESIDENT}),
+    # --- Meetings and owners' votes (会议与业主表决) ---
+    # Plan meetings (居民议事会, 业主大会, 业委会会议, 三方联席会 …) and record their notice, agenda,
+    # attendance, minutes and resolutions. The owners' committee calls owners' assemblies.
+    "meetings.plan": frozenset(
+        {Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.PARTY_SECRETARY, Role.OWNERS_COMMITTEE}
+    ),
+    # A resident sees her compound's meetings and signs in on her phone on the day.
+    "portal.meetings": frozenset({Role.RESIDENT}),
+    # See owners' votes: the roll (phones masked), the running participation and who has not
+    # voted yet (door-knocking), the ballot history, the result. Not property staff: the
+    # property company may be what the owners vote on (hiring or dismissing it).
+    "votes.view": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.OWNERS_COMMITTEE,
+        }
+    ),
+    # Organise votes: prepare, open, close and cancel them; open the scans of paper ballots
+    # and written proxies (they show names and signatures; each opening is logged).
+    "votes.organise": frozenset(
+        {Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.PARTY_SECRETARY, Role.OWNERS_COMMITTEE}
+    ),
+    # Type in paper ballots and record written proxies (grid workers collect them door to door).
+    "votes.enter": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.OWNERS_COMMITTEE,
+        }
+    ),
+    # An owner (or her proxy) votes on her phone, sees her own ballots and, once it is closed,
+    # the result.
+    "portal.vote": frozenset({Role.RESIDENT}),
     # --- Public notices (公示), laoyuan.notices ---
     # See the notices of one's place with their objections (objectors named, phones masked).
     "notices.view": STAFF_ROLES,

@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 from laoyuan.core.audit import audit_log
 from laoyuan.core.models import User
 from laoyuan.core.scopes import has_permission
-from laoyuan.decisions.models import Attendee, AttendeeKind, Decision, Meeting, MeetingKind
+from laoyuan.decisions.models import (
+    NOTICE_REQUIRED_KINDS,
+    Attendee,
+    AttendeeKind,
+    Decision,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Resolution,
+)
 from laoyuan.registry.models import Compound
 from laoyuan.voices import actions as voice_actions
 from laoyuan.voices import places
@@ -60,6 +69,10 @@ def meeting_record(
     title, place, minutes = title.strip(), place.strip(), minutes.strip()
     if kind not in MeetingKind.values:
         problems["kind"] = _("请选择会议类型。")
+    elif kind in NOTICE_REQUIRED_KINDS:
+        problems["kind"] = _(
+            "{kind}须先计划并提前发出通知，不能在会后补记：请用“计划会议”，登记通知后再记为已召开。"
+        ).format(kind=MeetingKind(kind).label)
     if not title:
         problems["title"] = _("请填写会议名称。")
     elif len(title) > 120:
@@ -132,11 +145,15 @@ def meeting_decide(
     responsible_party: str,
     solution: str,
     deadline: dt.date | None,
+    resolution: Resolution | None = None,
 ) -> Decision:
-    """Record one decision of the meeting on one of its topics, and mark the topic decided."""
+    """Record one decision of the meeting on one of its topics, and mark the topic decided
+    (as part of a resolution, when `resolution` is given: resolutions.resolution_record)."""
     _require(actor, "topics.decide", meeting)
     problems: dict[str, str] = {}
     party, solution = responsible_party.strip(), solution.strip()
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(_("会议召开后才能记录决定。"))
     if topic.compound_id != meeting.compound_id:
         problems["topic"] = _("只能对本小区的议题作出决定。")
     elif topic.state not in LIVE_STATES or topic.state == TopicState.DECIDED:
@@ -164,6 +181,7 @@ def meeting_decide(
         solution=solution,
         deadline=deadline,
         decided_by=actor,
+        resolution=resolution,
     )
     meeting.topics.add(topic)
     voice_actions.topic_transition(

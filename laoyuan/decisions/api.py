@@ -1,5 +1,7 @@
 """The meetings JSON API (会议接口) under /api/v1/: meetings where topics are discussed and
-decided (现场办公会, 社情民意联系日, 夜话, 坝坝会), and their decisions.
+decided (现场办公会, 社情民意联系日, 夜话, 坝坝会, 居民议事会, 业主大会, 业委会会议, 三方联席会):
+recorded after they were held, and their decisions; the detail answer also shows a planned
+meeting's agenda, notices and resolutions (planning itself: decisions.plan_api).
 
 Same rules as the rest of the API: reads through `decisions.queries` (scoped), writes through
 `decisions.actions`. A meeting or compound the caller may not see answers 404 "未找到"; seeing
@@ -14,8 +16,8 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from laoyuan.core.models import User
-from laoyuan.decisions import actions, queries
-from laoyuan.decisions.models import Meeting
+from laoyuan.decisions import actions, plan_actions, queries
+from laoyuan.decisions.models import Meeting, MeetingStatus
 from laoyuan.decisions.schemas import (
     DecisionCreateIn,
     DecisionOut,
@@ -43,13 +45,26 @@ def _pk(description: str):
 
 
 def _detail(user: User, meeting_id: int) -> Meeting:
-    """The meeting with its counts, attendees, topics and decisions (five queries), or 404."""
-    meeting = queries.meeting_list(user).select_related("created_by").filter(pk=meeting_id).first()
+    """The meeting with its counts, buildings, agenda, notices, attendees, topics, decisions
+    and resolutions (a fixed number of queries), or 404."""
+    meeting = (
+        queries.meeting_list(user)
+        .select_related("created_by")
+        .prefetch_related("buildings")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if meeting is None:
         raise Http404
     meeting.attendee_list = list(queries.meeting_attendees(meeting))
     meeting.topic_list = list(queries.meeting_topics(meeting))
     meeting.decision_list = list(queries.meeting_decisions(meeting))
+    meeting.agenda_list = list(queries.meeting_agenda(meeting))
+    meeting.notice_list = list(queries.meeting_notices(meeting))
+    meeting.resolution_list = list(queries.meeting_resolutions(meeting))
+    meeting.notice_problem = (
+        plan_actions.notice_problem(meeting) if meeting.status == MeetingStatus.PLANNED else ""
+    )
     return meeting
 
 
@@ -66,6 +81,7 @@ def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]):
         _user(request),
         compound_id=filters.compound,
         kind=filters.kind or "",
+        status=filters.status or "",
         since=filters.since,
         until=filters.until,
     )

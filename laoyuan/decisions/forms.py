@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.decisions.actions import AttendeeEntry
-from laoyuan.decisions.models import AttendeeKind, MeetingKind
+from laoyuan.decisions.models import (
+    NOTICE_REQUIRED_KINDS,
+    AttendeeKind,
+    MeetingKind,
+    MeetingStatus,
+)
 
 DATE_INVALID = _("请填写日期，例如 2026-06-30。")
 
@@ -38,6 +43,9 @@ class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("会议类型"), required=False, choices=[("", _("全部类型")), *MeetingKind.choices]
     )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *MeetingStatus.choices]
+    )
     since = forms.DateField(
         label=_("从"),
         required=False,
@@ -61,15 +69,20 @@ class MeetingFilterForm(forms.Form):
         return {
             "compound_id": data.get("compound"),
             "kind": data.get("kind") or "",
+            "status": data.get("status") or "",
             "since": data.get("since"),
             "until": data.get("until"),
         }
 
 
+# A meeting recorded after it was held: an owners' assembly is planned and noticed first.
+RECORDABLE_KINDS = [c for c in MeetingKind.choices if c[0] not in NOTICE_REQUIRED_KINDS]
+
+
 class MeetingForm(ActionErrors, forms.Form):
     kind = forms.ChoiceField(
         label=_("会议类型"),
-        choices=MeetingKind.choices,
+        choices=RECORDABLE_KINDS,
         initial=MeetingKind.ONSITE,
         error_messages={"required": _("请选择会议类型。"), "invalid_choice": _("请选择会议类型。")},
     )

@@ -12,7 +12,15 @@ from django.db.models import Count, QuerySet
 
 from laoyuan.core.models import User
 from laoyuan.core.scopes import get_visible_or_404, visible
-from laoyuan.decisions.models import Attendee, Decision, Meeting
+from laoyuan.decisions.models import (
+    AgendaItem,
+    Attendee,
+    Decision,
+    Meeting,
+    MeetingEvent,
+    MeetingNotice,
+    Resolution,
+)
 from laoyuan.voices.models import Topic
 
 
@@ -25,6 +33,7 @@ def meeting_list(
     *,
     compound_id: int | None = None,
     kind: str = "",
+    status: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[Meeting]:
@@ -35,6 +44,8 @@ def meeting_list(
         qs = qs.filter(compound_id=compound_id)
     if kind:
         qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
     if since:
         qs = qs.filter(held_on__gte=since)
     if until:
@@ -54,6 +65,41 @@ def meeting_or_404(user: User, pk: int, permission: str = "voices.view") -> Meet
 
 def meeting_attendees(meeting: Meeting) -> QuerySet[Attendee]:
     return Attendee.objects.filter(meeting=meeting).order_by("id")
+
+
+def meeting_agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting=meeting).select_related("topic").order_by("position")
+
+
+def meeting_notices(meeting: Meeting) -> QuerySet[MeetingNotice]:
+    return (
+        MeetingNotice.objects.filter(meeting=meeting)
+        .select_related("recorded_by")
+        .order_by("noticed_on", "id")
+    )
+
+
+def meeting_events(meeting: Meeting) -> QuerySet[MeetingEvent]:
+    return MeetingEvent.objects.filter(meeting=meeting).select_related("actor").order_by("at", "id")
+
+
+def meeting_resolutions(meeting: Meeting) -> QuerySet[Resolution]:
+    """The meeting's resolutions, each with the topics it decided and the vote it called
+    (three queries)."""
+    return (
+        Resolution.objects.filter(meeting=meeting)
+        .select_related("created_by", "vote")
+        .prefetch_related("decisions__topic")
+        .order_by("number")
+    )
+
+
+def meeting_votes(user: User, meeting: Meeting):
+    """The votes taken at this owners' assembly that the user may see."""
+    from laoyuan.core.scopes import visible
+    from laoyuan.decisions.votes.models import Vote
+
+    return visible(user, Vote.objects.filter(meeting=meeting), "votes.view").order_by("pk")
 
 
 def meeting_topics(meeting: Meeting) -> QuerySet[Topic]:

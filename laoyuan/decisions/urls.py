@@ -1,6 +1,13 @@
-"""Pages of meetings and their decisions."""
+"""Pages of meetings and their decisions, planned meetings, owners' votes and the resident's
+side of both (签到, 投票)."""
 
-from laoyuan.decisions.views import meetings
+from laoyuan.decisions.views import meetings, plans, portal, vote_entry, votes
 
 app_name = "decisions"
-urlpatterns = [*meetings.urlpatterns]
+urlpatterns = [
+    *meetings.urlpatterns,
+    *plans.urlpatterns,
+    *votes.urlpatterns,
+    *vote_entry.urlpatterns,
+    *portal.urlpatterns,
+]

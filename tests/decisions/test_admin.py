@@ -50,3 +50,13 @@ def test_a_meeting_page_shows_its_attendees(admin_client, world):
     page = admin_client.get(reverse("admin:decisions_meeting_change", args=[meeting.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "李社工" in html
+
+
+@pytest.mark.parametrize("model", ["decisions_vote", "decisions_ballot", "decisions_ruleset"])
+def test_the_vote_admin_lists_and_only_rule_sets_are_edited(admin_client, world, model):
+    from tests.scope_fills.votes import ballot_in
+
+    ballot_in(world)
+    assert admin_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    expected = 200 if model == "decisions_ruleset" else 403
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == expected

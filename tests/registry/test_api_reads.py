@@ -277,6 +277,8 @@ def test_me_describes_the_user_roles_and_permissions(world, login):
         "topics.sort",
         "voices.record",
         "voices.view",
+        "votes.enter",
+        "votes.view",
     ]
     status, answer = get(login(world.nobody), "/me")
     assert (status, answer["assignments"], answer["permissions"]) == (200, [], [])
@@ -287,7 +289,14 @@ def test_a_resident_sees_her_household_and_its_members_masked(world, login):
     me = get(client, "/me")[1]
     assert me["assignments"][0]["node_name"] == "住户 1栋1单元101"
     assert me["assignments"][0]["resident_id"] == world.liu_guilan.pk
-    assert me["permissions"] == ["portal.object", "portal.reveal", "portal.view", "portal.voice"]
+    assert me["permissions"] == [
+        "portal.meetings",
+        "portal.object",
+        "portal.reveal",
+        "portal.view",
+        "portal.voice",
+        "portal.vote",
+    ]
     status, answer = get(client, "/me/household")
     assert status == 200
     assert answer["id"] == world.h1.pk

@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from laoyuan.core import pdf
 from laoyuan.core.scopes import get_visible_or_404, has_permission
-from laoyuan.decisions import actions, queries
+from laoyuan.decisions import actions, plan_actions, queries, resolutions
 from laoyuan.decisions.forms import (
     AttendeeFormSet,
     DecideForm,
@@ -24,6 +26,7 @@ from laoyuan.decisions.forms import (
     MeetingForm,
     attendee_entries,
 )
+from laoyuan.decisions.models import MeetingKind, MeetingStatus
 from laoyuan.registry.models import Compound
 from laoyuan.registry.views.furniture import MAX_OPTIONS, Crumb, paginate
 from laoyuan.voices import queries as voice_queries
@@ -72,6 +75,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             if filters["compound_id"] and has_permission(user, "topics.decide")
             else None,
             "can_decide": has_permission(user, "topics.decide"),
+            "plan_for": filters["compound_id"]
+            if filters["compound_id"] and has_permission(user, "meetings.plan")
+            else None,
+            "can_plan": has_permission(user, "meetings.plan"),
             "crumbs": _crumbs(),
         },
     )
@@ -146,11 +153,13 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A meeting with everything recorded: attendees, minutes, the topics raised and where each
-    stands now, and the decisions with their deadlines."""
+    """A meeting with everything recorded: its status and notice, agenda, attendees, minutes,
+    resolutions, the topics raised and where each stands now, the decisions with their
+    deadlines, the votes taken at it and its history. A fixed number of queries."""
     user = request.user
     meeting = queries.meeting_or_404(user, pk)
     can_decide = has_permission(user, "topics.decide", meeting)
+    can_plan = has_permission(user, "meetings.plan", meeting)
     topics = list(queries.meeting_topics(meeting))
     decisions = list(queries.meeting_decisions(meeting))
     decided_here = {d.topic_id for d in decisions}
@@ -158,15 +167,42 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         t.decidable = (
             t.state in LIVE_STATES and t.state != TopicState.DECIDED and t.pk not in decided_here
         )
+    held = meeting.status == MeetingStatus.HELD
+    planned = meeting.status == MeetingStatus.PLANNED
+    today = timezone.localdate()
+    notices = list(queries.meeting_notices(meeting))
     return render(
         request,
         "decisions/detail.html",
         {
             "meeting": meeting,
+            "buildings": list(meeting.buildings.all()),
             "attendees": list(queries.meeting_attendees(meeting)),
             "topics": topics,
             "decisions": decisions,
-            "can_decide": can_decide and any(t.decidable for t in topics),
+            "agenda": list(queries.meeting_agenda(meeting)),
+            "notices": notices,
+            "notice_problem": plan_actions.notice_problem(meeting) if planned else "",
+            "notice_days": plan_actions.notice_days(meeting.kind, meeting.compound),
+            "resolutions": list(queries.meeting_resolutions(meeting)),
+            "votes": list(queries.meeting_votes(user, meeting)),
+            "events": list(queries.meeting_events(meeting)),
+            "can_decide": held and can_decide and any(t.decidable for t in topics),
+            "can_plan": can_plan,
+            "can_resolve": held and bool(resolutions.may_resolve(user, meeting)),
+            "can_vote": has_permission(user, "votes.organise", meeting)
+            and meeting.kind == MeetingKind.OWNERS_ASSEMBLY
+            and meeting.status != MeetingStatus.CANCELLED,
+            "planned": planned,
+            "held": held,
+            "sign_in_open": can_plan
+            and meeting.status != MeetingStatus.CANCELLED
+            and meeting.held_on <= today,
+            "sign_in_qr": pdf.qr_svg(
+                request.build_absolute_uri(reverse("decisions:portal_meeting", args=[meeting.pk]))
+            )
+            if can_plan and meeting.held_on == today and meeting.status != MeetingStatus.CANCELLED
+            else "",
             "crumbs": _crumbs(meeting.title),
         },
     )

@@ -506,9 +506,11 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # The residents' voices, topics and meetings of the demo places go first.
+            # The owners' votes, then the residents' voices, topics and meetings go first.
+            from laoyuan.decisions.votes.demo import reset_votes_demo
             from laoyuan.voices.demo import reset_voices_demo
 
+            reset_votes_demo()
             reset_voices_demo()
             from laoyuan.notices.demo import reset_notices_demo
 
@@ -553,6 +555,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # Wufuyuan's lift vote and an open poll (laoyuan.decisions.votes.demo), on the voices.
+        from laoyuan.decisions.votes.demo import load_votes_demo
+
+        report.voices += load_votes_demo(today=today)
         # Wufuyuan's public notices (laoyuan.notices.demo); their lines join the voices'.
         from laoyuan.notices.demo import load_notices_demo
 
