@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "laoyuan.registry",
     "laoyuan.voices",
     "laoyuan.decisions",
+    "laoyuan.cases",
 ]
 
 MIDDLEWARE = [
@@ -135,3 +136,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Periodic tasks (定时任务): `laoyuan worker` enqueues each (dotted path of a django-tasks task,
+# seconds between runs) once per period, however many workers run (core.ScheduledTask).
+LAOYUAN_PERIODIC_TASKS = [
+    ("laoyuan.cases.tasks.sweep_deadlines", env_int("LAOYUAN_CASES_SWEEP_SECONDS", 60)),
+]
