@@ -34,7 +34,7 @@ set +a
 laoyuan migrate --noinput -v0
 laoyuan load-demo
 
-laoyuan db_worker &
+laoyuan worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
 

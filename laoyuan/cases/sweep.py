@@ -87,6 +87,8 @@ def _remind(now: dt.datetime, chunk: int) -> int:
                 for r in rows
                 if Case.objects.filter(pk=r["pk"], remind_at=r["remind_at"]).update(remind_at=None)
             ]
+            # A deadline already passed needs no reminder: the escalation speaks for it.
+            claimed = [r for r in claimed if r["next_due_at"] and r["next_due_at"] > now]
             if claimed:
                 _write(claimed, now, EventKind.REMINDED)
         done += len(claimed)

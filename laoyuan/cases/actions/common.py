@@ -46,7 +46,7 @@ def locked(case: Case) -> Case:
     """The case as it is now, locked for the rest of the transaction: the caller's copy may be
     out of date (another worker, another click)."""
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("category", "compound", "community", "street", "party")
         .get(pk=case.pk)
     )
