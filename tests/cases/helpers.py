@@ -112,3 +112,28 @@ __all__ = [
     "open_case",
     "send",
 ]
+
+
+def snapshot():
+    """Everything the case pages and endpoints could write."""
+    from laoyuan.cases.models import CaseEvent, CasePause, CasePhoto, PartyContact, ServiceLevel
+    from laoyuan.cases.models import SupervisionNotice as Notice
+    from laoyuan.core.models import AuditEvent, Notification, RoleAssignment
+
+    return (
+        AuditEvent.objects.count(),
+        Notification.objects.count(),
+        CaseEvent.objects.count(),
+        CasePause.objects.count(),
+        CasePhoto.objects.count(),
+        Notice.objects.count(),
+        PartyContact.objects.count(),
+        ServiceLevel.objects.count(),
+        RoleAssignment.objects.count(),
+        Party.objects.count(),
+        sorted(
+            Case.objects.values_list(
+                "pk", "state", "party_id", "level", "rating", "solve_due_at", "status_note"
+            )
+        ),
+    )

@@ -139,6 +139,8 @@ def detail_context(request: HttpRequest, case: Case, **bound) -> dict:
     step_forms = {
         name: bound.get(name) or make() for name, make in form_classes.items() if name in can
     }
+    # A refused step is shown with its reasons even when the state no longer offers it.
+    step_forms.update({name: form for name, form in bound.items() if name in form_classes})
     for name, form in step_forms.items():
         form.auto_id = f"id_{name}_%s"  # many forms on one page: ids must not collide
     due_years = {d.year for d in (case.accept_due_at, case.respond_due_at, case.solve_due_at) if d}
