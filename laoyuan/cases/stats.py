@@ -99,9 +99,11 @@ def period_cases(
     until: dt.date,
     street_id: int | None = None,
     community_id: int | None = None,
+    compound_id: int | None = None,
 ) -> QuerySet[Case]:
     """The cases the statistics count: in the user's supervision scope, opened in the period
-    (local days, both ends included), not cancelled, optionally in one street or community."""
+    (local days, both ends included), not cancelled, optionally in one street, community or
+    compound."""
     start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
     end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     qs = visible(user, Case, "cases.supervise").filter(opened_at__gte=start, opened_at__lt=end)
@@ -109,6 +111,8 @@ def period_cases(
         qs = qs.filter(street_id=street_id)
     if community_id:
         qs = qs.filter(community_id=community_id)
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
     return qs.exclude(state=CaseState.CANCELLED)
 
 
@@ -163,12 +167,18 @@ def statistics(
     now: dt.datetime,
     street_id: int | None = None,
     community_id: int | None = None,
+    compound_id: int | None = None,
 ) -> Stats:
     """The statistics of the period for the user's scope, one row per party (or category,
     community, street) plus the total: five queries whatever the number of cases."""
     key = GROUPS[group]
     qs = period_cases(
-        user, since=since, until=until, street_id=street_id, community_id=community_id
+        user,
+        since=since,
+        until=until,
+        street_id=street_id,
+        community_id=community_id,
+        compound_id=compound_id,
     )
     agg = _aggregates(now)
     total = Row(key=None, label=_("合计"), **_ints(qs.aggregate(**agg)))

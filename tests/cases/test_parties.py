@@ -52,7 +52,9 @@ def test_a_community_worker_registers_only_for_her_community(world):
 
 def test_two_parties_of_a_street_may_not_share_a_name(world, parties):
     with pytest.raises(ValidationError, match="同名"):
-        actions.party_create(actor=world.wang, street=world.shahe, name="沙河街道城管办", kind="department")
+        actions.party_create(
+            actor=world.wang, street=world.shahe, name="沙河街道城管办", kind="department"
+        )
 
 
 def test_a_contacts_phone_is_sealed_masked_and_revealed_with_a_log(world, parties, login):
@@ -98,9 +100,14 @@ def test_an_account_added_to_a_party_sees_its_cases(world, parties, login):
 
 def test_a_retired_party_gets_no_new_cases(world, parties):
     actions.party_update(
-        actor=world.wang, party=parties.chengguan, name="沙河街道城管办", kind="department",
+        actor=world.wang,
+        party=parties.chengguan,
+        name="沙河街道城管办",
+        kind="department",
         is_active=False,
     )
     case = open_case(world)
     with pytest.raises(ValidationError, match="不负责这个小区"):
-        actions.case_dispatch(actor=world.li, case=case, party=Party.objects.get(pk=parties.chengguan.pk))
+        actions.case_dispatch(
+            actor=world.li, case=case, party=Party.objects.get(pk=parties.chengguan.pk)
+        )

@@ -49,7 +49,9 @@ def test_a_streets_own_level_applies_to_new_cases_only(world, login):
     assert elsewhere.solve_seconds == 3 * DAY
     page = login(world.wang).get(f"/cases/service-levels/?street={world.shahe.pk}").content.decode()
     assert "本街道设置" in page and "2个工作日" in page
-    actions.service_level_reset(actor=world.wang, street=world.shahe, category=category("pipe.water"))
+    actions.service_level_reset(
+        actor=world.wang, street=world.shahe, category=category("pipe.water")
+    )
     assert open_case(world, code="pipe.water").solve_seconds == 3 * DAY
 
 

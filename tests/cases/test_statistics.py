@@ -32,7 +32,9 @@ def known_cases(world, parties) -> None:
                 actions.case_rate(actor=world.li, case=fresh(case), rating=rating)
     with clocks.frozen_at(at(OPEN) + dt.timedelta(hours=1)):
         actions.case_solve(actor=world.sun, case=fresh(reopened), note="好了")
-        actions.case_rate(actor=world.li, case=fresh(reopened), rating="dissatisfied", comment="没修好")
+        actions.case_rate(
+            actor=world.li, case=fresh(reopened), rating="dissatisfied", comment="没修好"
+        )
 
 
 def test_the_rates_and_times_are_exact(world, parties):
@@ -76,11 +78,16 @@ def test_the_90th_percentile_is_the_nearest_rank(world, parties):
 def test_the_api_page_and_export_say_the_same(world, parties, login):
     known_cases(world, parties)
     with clocks.frozen_at(NOW):
-        status, answer = get(login(world.wang), "/cases/statistics", {**PERIOD, "group": "category"})
+        status, answer = get(
+            login(world.wang), "/cases/statistics", {**PERIOD, "group": "category"}
+        )
         page = login(world.wang).get("/cases/stats/", {**PERIOD, "period": "custom"})
         export = login(world.wang).get("/cases/stats.xlsx", {**PERIOD, "period": "custom"})
     assert status == 200 and answer["total"]["response_rate"] == "91.7"
-    assert answer["total"]["p90_solve_seconds"] == 32400 and answer["rows"][0]["label"] == "房屋本体 · 屋面漏水"
+    assert (
+        answer["total"]["p90_solve_seconds"] == 32400
+        and answer["rows"][0]["label"] == "房屋本体 · 屋面漏水"
+    )
     html = page.content.decode()
     assert page.status_code == 200 and "91.7%" in html and "83.3%" in html and "<svg" in html
     assert export.status_code == 200

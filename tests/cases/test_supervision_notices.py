@@ -17,7 +17,9 @@ SOON = dt.date.today() + dt.timedelta(days=3)
 
 def test_a_street_notice_is_numbered_and_lifts_the_case_to_the_street(world, parties, login):
     case = open_case(world, party=parties.property)
-    first = actions.notice_issue(actor=world.wang, case=case, demand="三日内办结并书面反馈", due_on=SOON)
+    first = actions.notice_issue(
+        actor=world.wang, case=case, demand="三日内办结并书面反馈", due_on=SOON
+    )
     second = actions.notice_issue(actor=world.li, case=fresh(case), demand="请尽快", due_on=SOON)
     year = dt.date.today().year
     assert first.number == f"沙河督〔{year}〕1号" and second.number == f"沙河督〔{year}〕2号"

@@ -292,9 +292,14 @@ def case_board(request: HttpRequest, params: Query[BoardQuery]):
 
     if not has_permission(user, "cases.supervise"):
         return Case.objects.none()
-    return queries.board(
+    qs = queries.board(
         user, level=queries.supervising_level(user), everything=params.all, now=clocks.now()
     )
+    if params.compound:
+        qs = qs.filter(compound_id=params.compound)
+    if params.community:
+        qs = qs.filter(community_id=params.community)
+    return qs
 
 
 @router.get(
@@ -325,6 +330,7 @@ def case_statistics(request: HttpRequest, params: Query[StatsQuery]):
         now=now,
         street_id=params.street,
         community_id=params.community,
+        compound_id=params.compound,
     )
 
 
@@ -340,13 +346,17 @@ def case_detail(request: HttpRequest, page: Query[CaseDetailQuery], case_id: int
     return _detail(request, user, _case(user, case_id), page)
 
 
-def _step(request: HttpRequest, case_id: int, call) -> Case:
+def _step(request: HttpRequest, case_id: int, call):
+    """Take a step; answer the case as the caller now sees it, or 204 when she no longer sees
+    it (a party that returned or transferred it)."""
     user = _user(request)
     case = _case(user, case_id)
     try:
         call(user, case)
     except ValidationError as exc:
         raise renamed(exc, _NAMES) from exc
+    if not queries.cases_for(user).filter(pk=case.pk).exists():
+        return Status(204, None)
     return _detail(request, user, case, CaseDetailQuery())
 
 
@@ -358,10 +368,11 @@ def _post_step(path: str, summary: str, schema, call, description: str = ""):
     endpoint.__name__ = "case_" + path.strip("/").replace("-", "_")
     router.post(
         f"/cases/{{case_id}}/{path}",
-        response=CaseDetailOut,
+        response={200: CaseDetailOut, 204: None},
         tags=CASES,
         summary=summary,
-        description=description,
+        description=(description + " " if description else "")
+        + "之后调用者不再能看到这张工单时（责任方退回、转派后）返回 204。",
         operation_id=f"laoyuan_cases_api_{endpoint.__name__}",
     )(endpoint)
 
@@ -457,7 +468,7 @@ _post_step(
 
 @router.post(
     "/cases/{case_id}/photos",
-    response=CaseDetailOut,
+    response={200: CaseDetailOut, 204: None},
     tags=CASES,
     summary="发布带照片的进展",
     description="multipart/form-data：note（必填）和 photos（最多6张 JPG/PNG/WEBP，每张不超过10MB）。",
@@ -513,6 +524,8 @@ def notice_issue(request: HttpRequest, payload: NoticeIn, case_id: int = _pk("�
 @paginate(Page)
 def notice_list(request: HttpRequest, filters: Query[NoticeFilters]):
     qs = queries.notices_for(_user(request)).select_related("issued_by")
+    if filters.compound:
+        qs = qs.filter(case__compound_id=filters.compound)
     if filters.answered is True:
         qs = qs.filter(answered_at__isnull=False)
     elif filters.answered is False:

@@ -35,17 +35,15 @@ from laoyuan.registry.models import Building, Community, Compound, Street
 from laoyuan.voices.queries import portal_compounds
 
 
-def _party_detail(user: User, party_id: int) -> dict:
+def _party_detail(user: User, party_id: int):
+    """The party with its accounts' usernames (for those who manage it or act for it)."""
     party = queries.party_or_404(user, party_id)
     manage = actions.may_manage(user, street=party.street, community=party.community)
-    out = {f: getattr(party, f) for f in PartyOut.model_fields if hasattr(party, f)}
-    out["kind_label"] = str(party.get_kind_display())
-    out["contacts"] = list(queries.party_contacts(party))
     members = manage or party.pk in queries.my_parties(user)
-    out["members"] = (
+    party.members = (
         list(queries.party_members(party).values_list("username", flat=True)) if members else []
     )
-    return out
+    return party
 
 
 def _places(user: User, community_id: int | None, compound_id: int | None):

@@ -296,6 +296,7 @@ class NoticeAnswerIn(Schema):
 
 class NoticeFilters(Schema):
     answered: bool | None = None
+    compound: Id | None = None
 
 
 class RevealOut(Schema):
@@ -305,6 +306,8 @@ class RevealOut(Schema):
 
 class BoardQuery(Schema):
     all: bool = Field(False, description="包括本级以下的逾期工单")
+    compound: Id | None = None
+    community: Id | None = None
 
 
 # --- parties ----------------------------------------------------------------------------------
@@ -339,6 +342,10 @@ class PartyOut(Schema):
 class PartyDetailOut(PartyOut):
     contacts: list[ContactOut]
     members: list[str] = Field(description="代表本单位办理工单的账号（用户名）")
+
+    @staticmethod
+    def resolve_contacts(obj) -> list:
+        return list(obj.contacts.filter(is_active=True).order_by("pk"))
 
 
 class PartyIn(Schema):
@@ -420,6 +427,7 @@ class StatsQuery(Schema):
     until: dt.date | None = Field(None, description="默认今天")
     street: Id | None = None
     community: Id | None = None
+    compound: Id | None = None
 
     @model_validator(mode="after")
     def _period(self):
