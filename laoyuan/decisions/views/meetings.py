@@ -167,6 +167,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "topics": topics,
             "decisions": decisions,
             "can_decide": can_decide and any(t.decidable for t in topics),
+            # A decided topic may still be turned into a case (laoyuan.cases).
+            "may_open_cases": can_decide,
             "crumbs": _crumbs(meeting.title),
         },
     )
