@@ -487,7 +487,7 @@ def _refresh_statistics() -> None:
 
     tables = [
         m._meta.db_table
-        for label in ("registry", "voices", "decisions")
+        for label in ("registry", "voices", "decisions", "cases")
         for m in apps.get_app_config(label).get_models()
     ]
     with connection.cursor() as cursor:
@@ -507,8 +507,10 @@ def reset_demo() -> None:
     try:
         with transaction.atomic():
             # The residents' voices, topics and meetings of the demo places go first.
+            from laoyuan.cases.demo import reset_cases_demo
             from laoyuan.voices.demo import reset_voices_demo
 
+            reset_cases_demo()  # cases point at voices, topics and decisions: they go first
             reset_voices_demo()
             Building.objects.filter(**in_demo).update(head=None)
             Grid.objects.filter(**in_demo).update(group_head=None, worker=None)
@@ -550,6 +552,11 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # Wufuyuan's case work (laoyuan.cases.demo): parties, their accounts, cases told with
+        # the voices above; its lines join the voices' lines of the report.
+        from laoyuan.cases.demo import load_cases_demo
+
+        report.voices += load_cases_demo(report=report, today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)
