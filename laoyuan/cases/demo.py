@@ -100,8 +100,8 @@ GRID_FINDINGS = [
     ("pipe.gas", "8", "8栋外墙燃气管锈蚀严重，闻到轻微异味", 12, "成都燃气锦江服务站"),
 ]
 JUMIN_CASES = [
-    ("house.stairs", "5栋2单元三楼楼道灯不亮，晚上上下楼看不见", 60),
-    ("pipe.drain", "5栋门口下水道又冒水了，臭得很", 3),
+    ("house.stairs", "我们单元三楼的楼道灯不亮，晚上上下楼看不见", 60),
+    ("pipe.drain", "我家楼下门口的下水道又冒水了，臭得很", 3),
 ]
 PROGRESS = ["已安排人员上门查看", "已到现场，正在维修", "材料已到，明天施工", "已联系住户约定时间"]
 SOLUTIONS = ["已修复，请居民监督", "已处理完毕并清理现场", "已更换损坏部件，恢复正常"]
@@ -109,6 +109,16 @@ SOLUTIONS = ["已修复，请居民监督", "已处理完毕并清理现场", "�
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _daytime(moment: dt.datetime) -> dt.datetime:
+    """People work by day: a step drawn at night happens at 8 in the morning (or 8 at night)."""
+    local = timezone.localtime(moment)
+    if local.hour < 8:
+        return local.replace(hour=8)
+    if local.hour >= 21:
+        return local.replace(hour=20)
+    return local
 
 
 def _users() -> dict[str, User]:
@@ -190,7 +200,7 @@ class Story:
 
     def at(self, moment: dt.datetime, step: Callable[[], object]):
         """Do `step` with the clock at `moment`, and date its notifications then."""
-        moment = min(moment, self.now - dt.timedelta(minutes=5))
+        moment = min(_daytime(moment), self.now - dt.timedelta(minutes=5))
         last = Notification.objects.aggregate(m=Max("id"))["m"] or 0
         with clocks.frozen_at(moment):
             result = step()

@@ -40,11 +40,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     shown = result.rows[:CHART_ROWS]
     labels = [r.label for r in shown]
     charts = [
-        rate_chart(
-            f"chart-{name}",
-            labels,
-            [getattr(r, name) for r in shown],
-            title=title,
+        (
+            title,
+            rate_chart(f"chart-{name}", labels, [getattr(r, name) for r in shown], title=title),
         )
         for name, title in (
             ("response_rate", _("响应率")),
