@@ -7,9 +7,11 @@
    before did not get it moving within a working day) climbs one level (grid → community →
    street); the supervisors of the new level are told and it shows on their overdue board.
 
-Every case is claimed with one conditional UPDATE (healthchecks style: the row still holds the
-value this sweep read, or zero rows change and another worker took it), in primary-key order, a
-chunk per transaction, so two workers sweeping at once never remind or escalate a case twice.
+Cases are claimed with conditional UPDATEs (healthchecks style: a row changes only if it is
+still due, otherwise another worker took it and nothing happens here), a chunk of candidates at
+a time in primary-key order, one statement and one transaction per chunk, which returns the rows
+it changed as they are now; so two workers sweeping at once never remind or escalate a case
+twice.
 The timeline rows, audit rows and notifications of a chunk are written in bulk, and each person
 gets one notification per chunk (a digest beyond a few cases).
 """
@@ -17,13 +19,15 @@ gets one notification per chunk (a digest beyond a few cases).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from laoyuan.cases import clocks
@@ -37,24 +41,11 @@ from laoyuan.cases.models import (
     SupervisionLevel,
 )
 from laoyuan.core.models import AuditEvent, Notification, Role, RoleAssignment
+from laoyuan.registry.scale.rows import TableWriter
 
-CHUNK = 500
+CHUNK = 1000
 # Up to this many cases a person is told about one by one; beyond, in one digest.
 ONE_BY_ONE = 3
-
-_FIELDS = (
-    "pk",
-    "request_id",
-    "title",
-    "state",
-    "level",
-    "party_id",
-    "compound_id",
-    "community_id",
-    "street_id",
-    "next_step",
-    "next_due_at",
-)
 
 
 @dataclass
@@ -69,24 +60,69 @@ def sweep(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> SweepResult:
     return SweepResult(reminded=_remind(now, chunk), escalated=_escalate(now, chunk))
 
 
-def _candidates(column: str, now: dt.datetime, after: int, chunk: int) -> list[dict]:
+_RETURNED = (
+    "id",
+    "request_id",
+    "title",
+    "state",
+    "level",
+    "party_id",
+    "compound_id",
+    "community_id",
+    "street_id",
+    "next_step",
+    "next_due_at",
+)
+
+
+def _candidates(column: str, now: dt.datetime, after: int, chunk: int) -> list[int]:
     return list(
         Case.objects.filter(**{f"{column}__lte": now}, state__in=CLOCK_STATES, pk__gt=after)
         .order_by("pk")
-        .values(*_FIELDS, column)[:chunk]
+        .values_list("pk", flat=True)[:chunk]
     )
 
 
+def _claim(
+    ids: list[int], assignments: str, set_params: list, condition: str, where_params: list
+) -> list[dict]:
+    """One conditional UPDATE over the candidates: it changes (and returns, as they are now)
+    only the rows that still meet `condition`; a row another worker took meanwhile no longer
+    does, and is left to it. On PostgreSQL a row locked by another worker's claim is waited for
+    and then checked again."""
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(c) for c in _RETURNED)
+    marks = ", ".join(["%s"] * len(ids))
+    states = [str(s.value) for s in CLOCK_STATES]
+    sql = (
+        f"UPDATE {ops.quote_name(Case._meta.db_table)} SET {assignments} "
+        f"WHERE id IN ({marks}) AND state IN ({', '.join(['%s'] * len(states))}) "
+        f"AND {condition} RETURNING {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*set_params, *ids, *states, *where_params])
+        rows = [dict(zip(_RETURNED, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["pk"] = row.pop("id")
+        row["next_due_at"] = _aware(row["next_due_at"])
+    return sorted(rows, key=lambda r: r["pk"])
+
+
+def _aware(value) -> dt.datetime | None:
+    # SQLite hands back the stored text; PostgreSQL an aware datetime.
+    if value is None or (isinstance(value, dt.datetime) and timezone.is_aware(value)):
+        return value
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if timezone.is_naive(moment) else moment
+
+
 def _remind(now: dt.datetime, chunk: int) -> int:
+    at = connection.ops.adapt_datetimefield_value(now)
     done, after = 0, 0
-    while rows := _candidates("remind_at", now, after, chunk):
-        after = rows[-1]["pk"]
+    while ids := _candidates("remind_at", now, after, chunk):
+        after = ids[-1]
         with transaction.atomic():
-            claimed = [
-                r
-                for r in rows
-                if Case.objects.filter(pk=r["pk"], remind_at=r["remind_at"]).update(remind_at=None)
-            ]
+            claimed = _claim(ids, "remind_at = NULL", [], "remind_at <= %s", [at])
             # A deadline already passed needs no reminder: the escalation speaks for it.
             claimed = [r for r in claimed if r["next_due_at"] and r["next_due_at"] > now]
             if claimed:
@@ -96,27 +132,31 @@ def _remind(now: dt.datetime, chunk: int) -> int:
 
 
 def _escalate(now: dt.datetime, chunk: int) -> int:
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    # The level told now has a working day before the one above it is told (or its next
+    # deadline, if later); the street is the top.
+    grace = ops.adapt_datetimefield_value(clocks.due(now, clocks.ESCALATE_AFTER))
+    top = int(SupervisionLevel.STREET)
+    assignments = (
+        "escalate_at = CASE WHEN level + 1 >= %s OR next_due_at IS NULL THEN NULL "
+        "WHEN next_due_at > %s THEN next_due_at ELSE %s END, "
+        "level = level + 1, escalated_at = %s, escalation_count = escalation_count + 1, "
+        "updated_at = %s"
+    )
     done, after = 0, 0
-    while rows := _candidates("escalate_at", now, after, chunk):
-        after = rows[-1]["pk"]
+    while ids := _candidates("escalate_at", now, after, chunk):
+        after = ids[-1]
         with transaction.atomic():
-            claimed = []
-            for r in rows:
-                level = r["level"] + 1
-                following = None
-                if level < SupervisionLevel.STREET and r["next_due_at"] is not None:
-                    following = max(r["next_due_at"], clocks.due(now, clocks.ESCALATE_AFTER))
-                changed = Case.objects.filter(
-                    pk=r["pk"], level=r["level"], escalate_at=r["escalate_at"]
-                ).update(
-                    level=level,
-                    escalate_at=following,
-                    escalated_at=now,
-                    escalation_count=F("escalation_count") + 1,
-                    updated_at=now,
-                )
-                if changed:
-                    claimed.append({**r, "from_level": r["level"], "level": level})
+            claimed = _claim(
+                ids,
+                assignments,
+                [top, grace, grace, at, at],
+                "escalate_at <= %s AND level < %s",
+                [at, top],
+            )
+            for r in claimed:
+                r["from_level"] = r["level"] - 1
             if claimed:
                 _write(claimed, now, EventKind.ESCALATED)
         done += len(claimed)
@@ -124,39 +164,43 @@ def _escalate(now: dt.datetime, chunk: int) -> int:
 
 
 def _write(rows: list[dict], now: dt.datetime, kind: str) -> None:
-    """The timeline, audit rows and notifications of a chunk of claimed cases."""
+    """The timeline, audit rows and notifications of a chunk of claimed cases, written as plain
+    rows (the registry's bulk writer: executemany / COPY): building ten thousand model
+    instances would take longer than the whole sweep may."""
     escalated = kind == EventKind.ESCALATED
-    events, audits = [], []
+    events, audits = TableWriter(CaseEvent), TableWriter(AuditEvent)
     for r in rows:
+        due = r["next_due_at"]
         data = {"level": r["level"], "from_level": r["from_level"]} if escalated else {}
-        events.append(
-            CaseEvent(
-                case_id=r["pk"],
-                at=now,
-                kind=kind,
-                party_id=r["party_id"],
-                step=r["next_step"],
-                due_at=r["next_due_at"],
-                on_time=False if escalated else None,
-                data=data,
-            )
+        events.add(
+            {
+                "case_id": r["pk"],
+                "at": now,
+                "kind": kind,
+                "party_id": r["party_id"],
+                "step": r["next_step"],
+                "due_at": due,
+                "on_time": False if escalated else None,
+                "data": json.dumps(data),
+            }
         )
-        audits.append(
-            AuditEvent(
-                actor=None,
-                action=f"case.{kind}",
-                object_type="cases.case",
-                object_id=str(r["pk"]),
-                object_repr=f"{r['request_id']} {r['title']}"[:200],
-                changes={
-                    "step": r["next_step"],
-                    "due_at": r["next_due_at"].isoformat() if r["next_due_at"] else None,
-                    **({"level": [r["from_level"], r["level"]]} if escalated else {}),
-                },
-            )
+        changes = {
+            "step": r["next_step"],
+            "due_at": due.isoformat() if due else None,
+            **({"level": [r["from_level"], r["level"]]} if escalated else {}),
+        }
+        audits.add(
+            {
+                "actor_id": None,
+                "action": f"case.{kind}",
+                "object_type": "cases.case",
+                "object_id": str(r["pk"]),
+                "object_repr": f"{r['request_id']} {r['title']}"[:200],
+                "changes": json.dumps(changes, ensure_ascii=False),
+            }
         )
-    CaseEvent.objects.bulk_create(events, batch_size=CHUNK)
-    AuditEvent.objects.bulk_create(audits, batch_size=CHUNK)
+    events.flush()
+    audits.flush()
     _tell(rows, now, escalated)
 
 
@@ -219,7 +263,10 @@ def _tell(rows: list[dict], now: dt.datetime, escalated: bool) -> None:
             notes += [_note(user, r, escalated) for r in cases]
         else:
             notes.append(_digest(user, cases, escalated))
-    Notification.objects.bulk_create(notes, batch_size=CHUNK)
+    writer = TableWriter(Notification)
+    for note in notes:
+        writer.add(note)
+    writer.flush()
 
 
 def _step_label(step: str) -> str:
@@ -230,7 +277,7 @@ def _due_text(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _note(user: int, r: dict, escalated: bool) -> Notification:
+def _note(user: int, r: dict, escalated: bool) -> dict:
     if escalated:
         title = _("工单逾期，已升级至{level}督办：{title}").format(
             level=SupervisionLevel(r["level"]).label, title=r["title"]
@@ -243,12 +290,10 @@ def _note(user: int, r: dict, escalated: bool) -> Notification:
         body = _("{rid}：请在 {due} 前完成{step}。").format(
             rid=r["request_id"], step=_step_label(r["next_step"]), due=_due_text(r["next_due_at"])
         )
-    return Notification(
-        user_id=user, title=title[:200], body=body, url=reverse("cases:detail", args=[r["pk"]])
-    )
+    return _row(user, title, body, reverse("cases:detail", args=[r["pk"]]))
 
 
-def _digest(user: int, cases: list[dict], escalated: bool) -> Notification:
+def _digest(user: int, cases: list[dict], escalated: bool) -> dict:
     if escalated:
         title = _("{n}张工单逾期升级，请到督办看板查看").format(n=len(cases))
         url = reverse("cases:board")
@@ -258,4 +303,8 @@ def _digest(user: int, cases: list[dict], escalated: bool) -> Notification:
     body = "、".join(r["request_id"] for r in cases[:50])
     if len(cases) > 50:
         body += _(" 等")
-    return Notification(user_id=user, title=title[:200], body=body, url=url)
+    return _row(user, title, body, url)
+
+
+def _row(user: int, title: str, body: str, url: str) -> dict:
+    return {"user_id": user, "title": title[:200], "body": body, "url": url[:300]}
