@@ -65,6 +65,7 @@ def levels_for(category, street_id: int) -> Levels:
 
 def describe(seconds: int) -> str:
     """A service level as people say it: "1个工作日", "4个工作小时", "1个工作日4小时"."""
+    from django.utils.translation import get_language
     from django.utils.translation import gettext as _
 
     days, rest = divmod(int(seconds), DAY)
@@ -76,4 +77,4 @@ def describe(seconds: int) -> str:
         parts.append((_("%(n)d小时") if days else _("%(n)d个工作小时")) % {"n": hours})
     if rest or not parts:
         parts.append(_("%(n)d分钟") % {"n": (rest + 59) // 60})
-    return "".join(parts)
+    return ("" if (get_language() or "zh").startswith("zh") else " ").join(parts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from laoyuan.cases import clocks
 from laoyuan.cases.actions.common import (
@@ -63,7 +64,7 @@ def case_rate(*, actor: User, case: Case, rating: str, comment: str = "") -> Cas
         comment, "comment", required=rating == Rating.DISSATISFIED, max_chars=COMMENT_MAX
     )
     if case.state != CaseState.SOLVED:
-        raise refuse_state(case, _("评价"))
+        raise refuse_state(case, pgettext("case step", "评价"))
     at = clocks.now()
     case.rating, case.rating_comment, case.rated_at = rating, comment, at
     on_behalf = case.reporter_account_id != actor.pk
@@ -78,7 +79,7 @@ def case_rate(*, actor: User, case: Case, rating: str, comment: str = "") -> Cas
             actor=actor,
             kind=EventKind.RATED,
             at=at,
-            doing=_("评价"),
+            doing=pgettext("case step", "评价"),
             note=note,
             data=data,
             audit=data,
@@ -99,7 +100,7 @@ def case_rate(*, actor: User, case: Case, rating: str, comment: str = "") -> Cas
             actor=actor,
             kind=EventKind.REOPENED,
             at=at,
-            doing=_("评价"),
+            doing=pgettext("case step", "评价"),
             note=note,
             data=data,
             audit=data,
@@ -117,7 +118,7 @@ def case_rate(*, actor: User, case: Case, rating: str, comment: str = "") -> Cas
         actor=actor,
         kind=EventKind.REVIEW,
         at=at,
-        doing=_("评价"),
+        doing=pgettext("case step", "评价"),
         note=note,
         data={**data, "level": case.level},
         audit={**data, "level": case.level},
@@ -146,7 +147,7 @@ def case_review(
         raise ValidationError({"decision": _("请选择：重新办理、改派或结案。")})
     note = clean_text(note, "note", required=True)
     if case.state != CaseState.REVIEW:
-        raise refuse_state(case, _("复核"))
+        raise refuse_state(case, pgettext("case step", "复核"))
     at = clocks.now()
     case.review_due_at = None
     if decision == "reopen":
@@ -160,7 +161,7 @@ def case_review(
             actor=actor,
             kind=EventKind.REOPENED,
             at=at,
-            doing=_("重新办理"),
+            doing=pgettext("case step", "重新办理"),
             note=note,
             data={"review": decision},
             audit={"review": decision},
@@ -187,7 +188,7 @@ def case_review(
             actor=actor,
             kind=EventKind.CLOSED,
             at=at,
-            doing=_("结案"),
+            doing=pgettext("case step", "结案"),
             note=note,
             data={"review": decision},
             audit={"review": decision},

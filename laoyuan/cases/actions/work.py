@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from laoyuan.cases import clocks
 from laoyuan.cases.actions.common import (
@@ -69,7 +70,7 @@ def dispatch_locked(
         actor=actor,
         kind=EventKind.DISPATCHED,
         at=at,
-        doing=_("派单"),
+        doing=pgettext("case step", "派单"),
         note=note,
         audit={"party": party.pk},
     )
@@ -95,7 +96,7 @@ def case_dispatch(*, actor: User, case: Case, party: Party, note: str = "") -> C
     case = locked(case)
     _check_party(case, party)
     if case.state != CaseState.DISPATCH:
-        raise refuse_state(case, _("派单"))
+        raise refuse_state(case, pgettext("case step", "派单"))
     note = clean_text(note, "note", required=False)
     return dispatch_locked(case, actor=actor, party=party, at=clocks.now(), note=note)
 
@@ -108,7 +109,7 @@ def case_accept(*, actor: User, case: Case, note: str = "") -> Case:
     note = clean_text(note, "note", required=False)
     at = clocks.now()
     if case.state != CaseState.ASSIGNED:
-        raise refuse_state(case, _("签收受理"))
+        raise refuse_state(case, pgettext("case step", "签收受理"))
     due, handed = case.accept_due_at, case.handed_at
     case.accepted_at = at
     move(
@@ -117,7 +118,7 @@ def case_accept(*, actor: User, case: Case, note: str = "") -> Case:
         actor=actor,
         kind=EventKind.ACCEPTED,
         at=at,
-        doing=_("签收受理"),
+        doing=pgettext("case step", "签收受理"),
         note=note,
         took_seconds=clocks.took(handed, at),
         step=Step.ACCEPT,
@@ -136,7 +137,7 @@ def case_return(*, actor: User, case: Case, reason: str) -> Case:
     case = locked(case)
     reason = clean_text(reason, "reason", required=True)
     if case.state not in (CaseState.ASSIGNED, CaseState.IN_PROGRESS):
-        raise refuse_state(case, _("退回"))
+        raise refuse_state(case, pgettext("case step", "退回"))
     at = clocks.now()
     left = case.party
     case.party = None
@@ -147,7 +148,7 @@ def case_return(*, actor: User, case: Case, reason: str) -> Case:
         actor=actor,
         kind=EventKind.RETURNED,
         at=at,
-        doing=_("退回"),
+        doing=pgettext("case step", "退回"),
         note=reason,
         other_party=left,
         audit={"party": [left.pk if left else None, None], "reason": reason},
@@ -172,7 +173,7 @@ def case_transfer(*, actor: User, case: Case, party: Party, reason: str) -> Case
     if party.pk == case.party_id:
         raise ValidationError({"party": _("不能转派给自己：请选择另一个责任方。")})
     if case.state not in (CaseState.ASSIGNED, CaseState.IN_PROGRESS):
-        raise refuse_state(case, _("转派"))
+        raise refuse_state(case, pgettext("case step", "转派"))
     at = clocks.now()
     left = case.party
     case.party = party
@@ -183,7 +184,7 @@ def case_transfer(*, actor: User, case: Case, party: Party, reason: str) -> Case
         actor=actor,
         kind=EventKind.TRANSFERRED,
         at=at,
-        doing=_("转派"),
+        doing=pgettext("case step", "转派"),
         note=reason,
         other_party=left,
         audit={"party": [left.pk if left else None, party.pk], "reason": reason},
@@ -223,7 +224,7 @@ def case_progress(
     if not _may_post(actor, case):
         raise PermissionDenied("cases.handle")
     if case.state in (CaseState.SOLVED, CaseState.CLOSED, CaseState.CANCELLED):
-        raise refuse_state(case, _("发布进展"))
+        raise refuse_state(case, pgettext("case step", "发布进展"))
     note = clean_text(note, "note", required=True)
     at = clocks.now()
     fields: dict = {}
@@ -261,7 +262,7 @@ def case_pause(*, actor: User, case: Case, reason: str, note: str = "") -> Case:
         raise ValidationError({"reason": _("请选择暂停的原因。")})
     note = clean_text(note, "note", required=reason == PauseReason.OTHER)
     if case.state != CaseState.IN_PROGRESS:
-        raise refuse_state(case, _("暂停计时"))
+        raise refuse_state(case, pgettext("case step", "暂停计时"))
     at = clocks.now()
     case.paused_at = at
     CasePause.objects.create(case=case, reason=reason, note=note, started_at=at, started_by=actor)
@@ -271,7 +272,7 @@ def case_pause(*, actor: User, case: Case, reason: str, note: str = "") -> Case:
         actor=actor,
         kind=EventKind.PAUSED,
         at=at,
-        doing=_("暂停计时"),
+        doing=pgettext("case step", "暂停计时"),
         note=note or str(PauseReason(reason).label),
         data={"reason": reason},
         audit={"reason": reason},
@@ -289,7 +290,7 @@ def case_resume(*, actor: User, case: Case, note: str = "") -> Case:
         raise PermissionDenied("cases.handle")
     note = clean_text(note, "note", required=False)
     if case.state != CaseState.PAUSED or case.paused_at is None:
-        raise refuse_state(case, _("恢复计时"))
+        raise refuse_state(case, pgettext("case step", "恢复计时"))
     at = clocks.now()
     paused_at = case.paused_at
     paused = clocks.shift_for_pause(case, paused_at, at)
@@ -303,7 +304,7 @@ def case_resume(*, actor: User, case: Case, note: str = "") -> Case:
         actor=actor,
         kind=EventKind.RESUMED,
         at=at,
-        doing=_("恢复计时"),
+        doing=pgettext("case step", "恢复计时"),
         note=note,
         took_seconds=paused,
         data={"paused_seconds": paused},
@@ -320,7 +321,7 @@ def case_solve(*, actor: User, case: Case, note: str, photos: Sequence[UploadedF
     case = locked(case)
     note = clean_text(note, "note", required=True)
     if case.state != CaseState.IN_PROGRESS:
-        raise refuse_state(case, _("办结"))
+        raise refuse_state(case, pgettext("case step", "办结"))
     at = clocks.now()
     if case.first_response_at is None:  # solving it answers the resident too
         case.first_response_at = at
@@ -336,7 +337,7 @@ def case_solve(*, actor: User, case: Case, note: str, photos: Sequence[UploadedF
         actor=actor,
         kind=EventKind.SOLVED,
         at=at,
-        doing=_("办结"),
+        doing=pgettext("case step", "办结"),
         note=note,
         step=Step.SOLVE,
         due_at=case.solve_due_at,
@@ -361,7 +362,7 @@ def case_cancel(*, actor: User, case: Case, reason: str) -> Case:
     case = locked(case)
     reason = clean_text(reason, "reason", required=True)
     if case.state not in (CaseState.DISPATCH, CaseState.ASSIGNED):
-        raise refuse_state(case, _("撤销"))
+        raise refuse_state(case, pgettext("case step", "撤销"))
     at = clocks.now()
     case.closed_at = at
     move(
@@ -370,7 +371,7 @@ def case_cancel(*, actor: User, case: Case, reason: str) -> Case:
         actor=actor,
         kind=EventKind.CANCELLED,
         at=at,
-        doing=_("撤销"),
+        doing=pgettext("case step", "撤销"),
         note=reason,
         audit={"reason": reason},
     )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from laoyuan.core.models import TimeStamped
 from laoyuan.core.storage import sealed_storage
@@ -99,10 +100,10 @@ class Rating(models.TextChoices):
 class Step(models.TextChoices):
     """The deadline a case is running against (its next one)."""
 
-    ACCEPT = "accept", _("受理")
-    RESPOND = "respond", _("首次响应")
-    SOLVE = "solve", _("办结")
-    REVIEW = "review", _("复核")
+    ACCEPT = "accept", pgettext_lazy("step", "受理")
+    RESPOND = "respond", pgettext_lazy("step", "首次响应")
+    SOLVE = "solve", pgettext_lazy("step", "办结")
+    REVIEW = "review", pgettext_lazy("step", "复核")
 
 
 def _place_paths(prefix: str = "") -> dict[str, str]:
@@ -235,7 +236,9 @@ class Case(TimeStamped):
     solve_working_seconds = models.PositiveIntegerField(null=True, blank=True)
     ever_solved = models.BooleanField(default=False)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
-    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
+    rating = models.CharField(
+        pgettext_lazy("label", "评价"), max_length=16, choices=Rating.choices, blank=True
+    )
     rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     dissatisfied_count = models.PositiveSmallIntegerField(default=0)
@@ -312,24 +315,24 @@ class Case(TimeStamped):
 
 
 class EventKind(models.TextChoices):
-    OPENED = "opened", _("登记受理")
-    DISPATCHED = "dispatched", _("派单")
-    ACCEPTED = "accepted", _("签收受理")
-    RETURNED = "returned", _("退回")
-    TRANSFERRED = "transferred", _("转派")
-    PROGRESS = "progress", _("进展")
-    PAUSED = "paused", _("暂停计时")
-    RESUMED = "resumed", _("恢复计时")
-    SOLVED = "solved", _("办结")
-    RATED = "rated", _("评价")
-    REOPENED = "reopened", _("重新办理")
-    REVIEW = "review", _("不满意，提请复核")
-    CLOSED = "closed", _("结案")
-    CANCELLED = "cancelled", _("撤销")
-    REMINDED = "reminded", _("临期提醒")
-    ESCALATED = "escalated", _("逾期升级督办")
-    NOTICE = "notice", _("发出督办单")
-    NOTICE_ANSWERED = "notice_answered", _("答复督办单")
+    OPENED = "opened", pgettext_lazy("event", "登记受理")
+    DISPATCHED = "dispatched", pgettext_lazy("event", "派单")
+    ACCEPTED = "accepted", pgettext_lazy("event", "签收受理")
+    RETURNED = "returned", pgettext_lazy("event", "退回")
+    TRANSFERRED = "transferred", pgettext_lazy("event", "转派")
+    PROGRESS = "progress", pgettext_lazy("event", "进展")
+    PAUSED = "paused", pgettext_lazy("event", "暂停计时")
+    RESUMED = "resumed", pgettext_lazy("event", "恢复计时")
+    SOLVED = "solved", pgettext_lazy("event", "办结")
+    RATED = "rated", pgettext_lazy("event", "评价")
+    REOPENED = "reopened", pgettext_lazy("event", "重新办理")
+    REVIEW = "review", pgettext_lazy("event", "不满意，提请复核")
+    CLOSED = "closed", pgettext_lazy("event", "结案")
+    CANCELLED = "cancelled", pgettext_lazy("event", "撤销")
+    REMINDED = "reminded", pgettext_lazy("event", "临期提醒")
+    ESCALATED = "escalated", pgettext_lazy("event", "逾期升级督办")
+    NOTICE = "notice", pgettext_lazy("event", "发出督办单")
+    NOTICE_ANSWERED = "notice_answered", pgettext_lazy("event", "答复督办单")
 
 
 # What the public progress page shows: where the case stands, never who or internal chatter.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from laoyuan.core.workdays import DAY
@@ -19,9 +20,12 @@ def worktime(seconds) -> str:
     days, rest = divmod(seconds, DAY)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
+    # Chinese writes the parts together ("2个工作日3小时"); English needs a space between them.
+    sep = "" if (get_language() or "zh").startswith("zh") else " "
     if days:
         text = _("%(n)d个工作日") % {"n": days}
-        return text + (_("%(n)d小时") % {"n": hours} if hours else "")
+        return text + (sep + _("%(n)d小时") % {"n": hours} if hours else "")
     if hours:
-        return _("%(n)d小时") % {"n": hours} + (_("%(n)d分") % {"n": minutes} if minutes else "")
+        text = _("%(n)d小时") % {"n": hours}
+        return text + (sep + _("%(n)d分") % {"n": minutes} if minutes else "")
     return _("%(n)d分钟") % {"n": max(minutes, 1 if seconds else 0)}
