@@ -137,25 +137,38 @@ def _aggregates(now: dt.datetime) -> dict:
 
 
 def percentile_90(qs: QuerySet[Case], key: str | None) -> dict[int | None, int]:
-    """The nearest-rank 90th percentile of the working time to solve, per value of `key` (or
-    overall with key None), in one query: number the solved cases of each group by their time
-    (a window function) and keep the row whose rank is ceil(0.9 × the group's size)."""
+    """The nearest-rank 90th percentile of the working time to solve per value of `key`, in one
+    query: number the solved cases by their time within each group (a window function) and
+    keep the row whose rank is ceil(0.9 × the group's size), computed in integers as
+    (9 n + 9) / 10, which both databases divide as integers. With key None: over all cases, as
+    {None: value}."""
+    secs = F("solve_working_seconds")
     partition = [F(key)] if key else []
     ranked = (
         qs.filter(solve_working_seconds__isnull=False)
+        .order_by()
         .annotate(
-            rank=Window(
-                RowNumber(), partition_by=partition, order_by=F("solve_working_seconds").asc()
-            ),
+            rank=Window(RowNumber(), partition_by=partition, order_by=secs.asc()),
             size=Window(Count("id"), partition_by=partition),
         )
-        .values(*([key] if key else []), "solve_working_seconds", "rank", "size")
+        .filter(rank=(F("size") * 9 + 9) / 10)
+        .values(*([key] if key else []), "solve_working_seconds")
     )
-    out: dict[int | None, int] = {}
-    # ceil(9n / 10) in integer arithmetic, which both databases do for integer operands.
-    for row in ranked.filter(rank=(F("size") * 9 + 9) / 10):
-        out[row[key] if key else None] = row["solve_working_seconds"]
-    return out
+    return {(row[key] if key else None): row["solve_working_seconds"] for row in ranked}
+
+
+def percentile_90_of(qs: QuerySet[Case], solved: int) -> int | None:
+    """The overall nearest-rank 90th percentile when the number of solved cases is known: one
+    ordered query with an offset (the rank ceil(0.9 n), counted from 1)."""
+    if not solved:
+        return None
+    rank = (9 * solved + 9) // 10
+    found = (
+        qs.filter(solve_working_seconds__isnull=False)
+        .order_by("solve_working_seconds")
+        .values_list("solve_working_seconds", flat=True)[rank - 1 : rank]
+    )
+    return next(iter(found), None)
 
 
 def statistics(
@@ -170,7 +183,9 @@ def statistics(
     compound_id: int | None = None,
 ) -> Stats:
     """The statistics of the period for the user's scope, one row per party (or category,
-    community, street) plus the total: five queries whatever the number of cases."""
+    community, street) plus the total: four queries whatever the number of cases (the groups'
+    counts, their percentiles, the overall percentile, the groups' names); the total's counts
+    are the sums of the groups'."""
     key = GROUPS[group]
     qs = period_cases(
         user,
@@ -180,20 +195,38 @@ def statistics(
         community_id=community_id,
         compound_id=compound_id,
     )
-    agg = _aggregates(now)
-    total = Row(key=None, label=_("合计"), **_ints(qs.aggregate(**agg)))
-    total.p90 = percentile_90(qs, None).get(None)
-    grouped = list(qs.values(key).annotate(**agg).order_by("-opened", key))
+    grouped = list(qs.values(key).annotate(**_aggregates(now)).order_by("-opened", key))
     p90 = percentile_90(qs, key)
     names = _NAMES[group].objects.in_bulk([r[key] for r in grouped if r[key] is not None])
     rows = []
+    total = Row(key=None, label=_("合计"))
     for r in grouped:
         pk = r.pop(key)
         label = str(names[pk]) if pk in names else _("未派单") if group == "party" else "—"
         row = Row(key=pk, label=label, **_ints(r))
         row.p90 = p90.get(pk)
         rows.append(row)
+        for name in _COUNTS:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    total.p90 = percentile_90_of(qs, total.solve_n)
     return Stats(since=since, until=until, group=group, total=total, rows=rows)
+
+
+_COUNTS = (
+    "opened",
+    "respond_due",
+    "responded_on_time",
+    "solve_due",
+    "solved",
+    "solved_on_time",
+    "rated",
+    "satisfied",
+    "ever_solved",
+    "reopened",
+    "solve_sum",
+    "solve_n",
+    "overdue",
+)
 
 
 def _ints(values: dict) -> dict:
