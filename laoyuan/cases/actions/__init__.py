@@ -1,16 +1,14 @@
 """Writes of case work (工单). Each action is atomic, keyword-only, takes the acting user, checks
 the permission on the case's place (or the party's), writes the timeline and the audit log and
-tells who must act next. See each module: opening, work, rating, supervision, parties."""
+tells who must act next. See each module: opening, intake, work, rating, supervision, parties."""
 
-from laoyuan.cases.actions.opening import (
-    case_open,
+from laoyuan.cases.actions.intake import (
     case_open_from_decision,
     case_open_from_topic,
-    case_submit,
     cases_open_from_hotline,
-    match_category,
     topic_became_case,
 )
+from laoyuan.cases.actions.opening import case_open, case_submit, match_category
 from laoyuan.cases.actions.parties import (
     may_manage,
     party_contact_add,
