@@ -57,7 +57,26 @@ class SweepResult:
 def sweep(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> SweepResult:
     """Remind and escalate every case that is due at `now` (default: the current time)."""
     now = now or timezone.now()
-    return SweepResult(reminded=_remind(now, chunk), escalated=_escalate(now, chunk))
+    _writers.clear()
+    try:
+        return SweepResult(reminded=_remind(now, chunk), escalated=_escalate(now, chunk))
+    finally:
+        _writers.clear()
+
+
+# One bulk writer per table for a whole sweep on PostgreSQL, where keys come from the sequence
+# (a block of them reserved at a time, whatever other sessions do). On SQLite a writer takes its
+# keys after the table's largest, which holds only inside the one transaction that has the
+# database's write lock: a new writer for every chunk there.
+_writers: dict[type, TableWriter] = {}
+
+
+def _writer(model) -> TableWriter:
+    if connection.vendor != "postgresql":
+        return TableWriter(model)
+    if model not in _writers:
+        _writers[model] = TableWriter(model)
+    return _writers[model]
 
 
 _RETURNED = (
@@ -168,7 +187,7 @@ def _write(rows: list[dict], now: dt.datetime, kind: str) -> None:
     rows (the registry's bulk writer: executemany / COPY): building ten thousand model
     instances would take longer than the whole sweep may."""
     escalated = kind == EventKind.ESCALATED
-    events, audits = TableWriter(CaseEvent), TableWriter(AuditEvent)
+    events, audits = _writer(CaseEvent), _writer(AuditEvent)
     for r in rows:
         due = r["next_due_at"]
         data = {"level": r["level"], "from_level": r["from_level"]} if escalated else {}
@@ -263,7 +282,7 @@ def _tell(rows: list[dict], now: dt.datetime, escalated: bool) -> None:
             notes += [_note(user, r, escalated) for r in cases]
         else:
             notes.append(_digest(user, cases, escalated))
-    writer = TableWriter(Notification)
+    writer = _writer(Notification)
     for note in notes:
         writer.add(note)
     writer.flush()

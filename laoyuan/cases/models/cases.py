@@ -132,16 +132,30 @@ class Case(TimeStamped):
     description_sealed = models.TextField(blank=True, editable=False)
     solution_asked = models.TextField(_("要求的解决办法"), blank=True)
     category = models.ForeignKey(
-        "cases.Category", verbose_name=_("分类"), on_delete=models.PROTECT, related_name="cases"
+        "cases.Category",
+        verbose_name=_("分类"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     attributes = models.JSONField(_("附加信息"), default=dict, blank=True)
     # Where: the compound (always), its community and street (for scoping and statistics
     # without joins), and optionally the building, a spot, an address and a position.
     compound = models.ForeignKey(
-        "registry.Compound", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="cases"
+        "registry.Compound",
+        verbose_name=_("小区"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
-    community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
-    street = models.ForeignKey("registry.Street", on_delete=models.PROTECT, related_name="+")
+    # Their own indexes would only repeat the composite ones below (a case has many indexes
+    # already, and the sweep updates thousands of rows at a time).
+    community = models.ForeignKey(
+        "registry.Community", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    street = models.ForeignKey(
+        "registry.Street", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     building = models.ForeignKey(
         "registry.Building",
         verbose_name=_("楼栋"),
@@ -161,10 +175,20 @@ class Case(TimeStamped):
         "voices.Voice", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     topic = models.ForeignKey(
-        "voices.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "voices.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     decision = models.ForeignKey(
-        "decisions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "decisions.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     # Who raised it, as voices keep it: the portal account (to notify, and who rates), the
     # registered resident, a name as written, a phone to call back (personal data: sealed,
@@ -180,6 +204,7 @@ class Case(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+        db_index=False,
     )
     reporter_phone_cipher = models.TextField(blank=True, editable=False)
     reporter_phone_index = models.CharField(max_length=64, blank=True, editable=False)
@@ -197,6 +222,7 @@ class Case(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     state = models.CharField(
         _("状态"), max_length=16, choices=CaseState.choices, default=CaseState.DISPATCH
@@ -252,10 +278,6 @@ class Case(TimeStamped):
         verbose_name_plural = _("工单")
         ordering = ["-opened_at", "-id"]
         indexes = [
-            models.Index(fields=["street", "state"]),
-            models.Index(fields=["community", "state"]),
-            models.Index(fields=["compound", "state"]),
-            models.Index(fields=["party", "state"]),
             models.Index(fields=["street", "opened_at"]),
             models.Index(fields=["community", "opened_at"]),
             models.Index(fields=["compound", "opened_at"]),
@@ -383,8 +405,9 @@ class CaseEvent(models.Model):
     """The case's timeline, append-only: what happened, who, when, why, and for the events that
     end a step (accepted, first answer, solved) how long it took against its deadline."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
+    # Indexed by (case, at) only: the sweep writes thousands of rows at a time.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
+    at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -393,10 +416,20 @@ class CaseEvent(models.Model):
     to_state = models.CharField(max_length=16, blank=True)
     # The party that has the case after the event, and for a transfer the one it left.
     party = models.ForeignKey(
-        "cases.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     other_party = models.ForeignKey(
-        "cases.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     note = models.TextField(blank=True)  # redacted
     # Working time since the previous state change (or, for a step's end, the step's own time).
