@@ -32,6 +32,7 @@ api.add_router(
     "/", "laoyuan.decisions.votes.api.router"
 )  # owners' votes and the resident's ballots
 api.add_router("/", "laoyuan.decisions.plan_api.router")  # planned meetings, notices, sign-in
+api.add_router("/", "laoyuan.cases.api.router")  # case work (工单)
 
 # The OpenAPI schema is the same for the life of the process, and building it takes about a
 # second with this many operations: build it once per path prefix (the docs page waits for it).

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "laoyuan.voices",
     "laoyuan.decisions",
     "laoyuan.notices",
+    "laoyuan.cases",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +148,10 @@ if LAOYUAN_NOTICE_MAX_ATTACHMENTS < 0 or LAOYUAN_NOTICE_ATTACHMENT_MAX_BYTES < 1
         "LAOYUAN_NOTICE_MAX_ATTACHMENTS must be 0 or more and "
         "LAOYUAN_NOTICE_ATTACHMENT_MAX_BYTES at least 1."
     )
+# Periodic tasks (定时任务): `laoyuan worker` enqueues each (dotted path of a django-tasks task,
+# seconds between runs) once per period, however many workers run (core.ScheduledTask).
+LAOYUAN_PERIODIC_TASKS = [
+    ("laoyuan.cases.tasks.sweep_deadlines", env_int("LAOYUAN_CASES_SWEEP_SECONDS", 60)),
+    # Public notices whose period has ended close with their record (every five minutes).
+    ("laoyuan.notices.tasks.close_due_notices", env_int("LAOYUAN_NOTICES_CLOSE_SECONDS", 300)),
+]

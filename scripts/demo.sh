@@ -36,7 +36,7 @@ export LAOYUAN_SITE_URL="${LAOYUAN_SITE_URL:-http://127.0.0.1:$PORT}"
 laoyuan migrate --noinput -v0
 laoyuan load-demo
 
-laoyuan db_worker &
+laoyuan worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
 

@@ -17,6 +17,7 @@ class RoleAssignmentInline(admin.TabularInline):
         "building",
         "grid",
         "household",
+        "party",
         "resident",
     ]
 

@@ -11,7 +11,10 @@ def workspace(request):
         return {}
     roles = roles_of(user)
     return {
-        "is_staff_member": bool(roles - {"resident"}),
+        # Party staff (责任单位人员) act for a utility or a department on its cases only: they
+        # get the case pages, not the street's and community's workspace.
+        "is_staff_member": bool(roles - {"resident", "party_staff"}),
+        "is_party_staff": "party_staff" in roles,
         "is_resident": "resident" in roles,
         "my_assignments": assignments_of(user),
         # Counted only when a page shows it (one query), never on pages that do not.

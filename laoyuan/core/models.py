@@ -36,6 +36,10 @@ class Role(models.TextChoices):
     PROPERTY_STAFF = "property_staff", _("物业服务人员")
     SOCIAL_ORG_STAFF = "social_org_staff", _("社会组织人员")
     RESIDENT = "resident", _("居民")
+    # Acts for a responsible party (责任方) of case work: a utility's dispatcher, a street
+    # department's clerk, the property company's staff. Assigned on the party, not on a place,
+    # so the account sees the cases assigned to that party and nothing else (laoyuan.cases).
+    PARTY_STAFF = "party_staff", _("责任单位人员")
 
 
 class Level(models.TextChoices):
@@ -48,6 +52,8 @@ class Level(models.TextChoices):
     BUILDING = "building", _("楼栋")
     GRID = "grid", _("微网格")
     HOUSEHOLD = "household", _("住户")
+    # Not a place: a responsible party of case work (cases.Party), for the party-staff role.
+    PARTY = "party", _("责任方")
 
 
 # Which node kinds each role may be assigned on.
@@ -60,6 +66,7 @@ ROLE_LEVELS: dict[str, set[str]] = {
     Role.PROPERTY_STAFF: {Level.COMPOUND, Level.COMMUNITY},
     Role.SOCIAL_ORG_STAFF: {Level.COMMUNITY, Level.STREET},
     Role.RESIDENT: {Level.HOUSEHOLD},
+    Role.PARTY_STAFF: {Level.PARTY},
 }
 
 
@@ -86,6 +93,14 @@ class RoleAssignment(TimeStamped):
     household = models.ForeignKey(
         "registry.Household", null=True, blank=True, on_delete=models.CASCADE
     )
+    party = models.ForeignKey(
+        "cases.Party",
+        verbose_name=_("责任方"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_assignments",
+    )
     # For the resident role: the resident record this account speaks for.
     resident = models.ForeignKey(
         "registry.Resident", null=True, blank=True, on_delete=models.CASCADE
@@ -105,6 +120,7 @@ class RoleAssignment(TimeStamped):
                     | Q(level="building", building__isnull=False)
                     | Q(level="grid", grid__isnull=False)
                     | Q(level="household", household__isnull=False)
+                    | Q(level="party", party__isnull=False)
                 ),
             )
         ]
@@ -203,3 +219,23 @@ class CalendarDay(TimeStamped):
     def __str__(self) -> str:
         kind = _("上班") if self.is_workday else _("放假")
         return f"{self.day:%Y-%m-%d} {kind} {self.name}".strip()
+
+
+class ScheduledTask(models.Model):
+    """When a periodic task (定时任务) listed in LAOYUAN_PERIODIC_TASKS is next due. Every
+    `laoyuan worker` claims the run with one conditional UPDATE on `next_run_at`, so however
+    many workers run, each period enqueues the task once."""
+
+    task_path = models.CharField(_("任务"), max_length=200, unique=True)
+    interval_seconds = models.PositiveIntegerField(_("间隔（秒）"))
+    next_run_at = models.DateTimeField(_("下次运行"))
+    last_enqueued_at = models.DateTimeField(_("上次加入队列"), null=True, blank=True)
+    last_worker = models.CharField(_("上次由哪个进程加入"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+        ordering = ["task_path"]
+
+    def __str__(self) -> str:
+        return self.task_path

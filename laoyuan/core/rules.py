@@ -6,7 +6,9 @@ worker may edit residents of her grid, not of the grid next door. `scopes.scope_
 
 from laoyuan.core.models import Role
 
-STAFF_ROLES = frozenset(r for r in Role if r != Role.RESIDENT)
+# Staff of the street and community hierarchy. Party staff (责任单位人员) act for a utility or a
+# department on the cases assigned to it, and see nothing else (laoyuan.cases).
+STAFF_ROLES = frozenset(r for r in Role if r not in (Role.RESIDENT, Role.PARTY_STAFF))
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # See places, households and residents (masked) in the staff workspace and the API.
@@ -45,6 +47,38 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "voices.taxonomy": frozenset({Role.STREET_OFFICIAL}),
     # A resident submits voices from the portal and follows them.
     "portal.voice": frozenset({Role.RESIDENT}),
+    # --- Case work (工单, laoyuan.cases) ---
+    # See cases, their timelines and the responsible parties in one's place; party staff see
+    # only the cases assigned to their party (their assignment sits on the party).
+    "cases.view": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.PARTY_STAFF,
+        }
+    ),
+    # Open a case directly (the form, an API client) in one's place.
+    "cases.open": frozenset(
+        {Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PARTY_SECRETARY}
+    ),
+    # Dispatch a case to a party (派单), take it back, cancel it, decide a reviewed case.
+    "cases.dispatch": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER}),
+    # Act for the responsible party: accept, return, transfer, post progress, pause, solve.
+    "cases.handle": frozenset({Role.PARTY_STAFF}),
+    # Record the resident's confirmation and rating on her behalf after a call-back (回访).
+    "cases.rate": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER}),
+    # The overdue board (督办看板) and the statistics of case work.
+    "cases.supervise": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER}),
+    # Issue a formal supervision notice (督办单) with its own deadline.
+    "cases.notice": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER}),
+    # Register responsible parties, their contacts and the accounts that act for them.
+    "cases.parties": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER}),
+    # Set the street's service levels (办理时限) per category.
+    "cases.service_levels": frozenset({Role.STREET_OFFICIAL}),
+    # A resident opens a case on the portal, follows her cases and rates them.
+    "portal.case": frozenset({Role.RESIDENT}),
     # --- Meetings and owners' votes (会议与业主表决) ---
     # Plan meetings (居民议事会, 业主大会, 业委会会议, 三方联席会 …) and record their notice, agenda,
     # attendance, minutes and resolutions. The owners' committee calls owners' assemblies.

@@ -26,8 +26,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    if roles - {"resident"}:
+    if roles - {"resident", "party_staff"}:
         return redirect("registry:workspace")
+    if "party_staff" in roles:
+        return redirect("cases:list")
     if "resident" in roles:
         return redirect("registry:portal")
     return render(request, "core/no_role.html", status=403)

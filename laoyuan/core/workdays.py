@@ -49,6 +49,8 @@ def forget() -> None:
     global _overrides, _loaded_at
     with _lock:
         _overrides, _loaded_at = None, 0.0
+        _tables.clear()
+        _days.clear()
 
 
 def _rows() -> dict[dt.date, tuple[bool, str]]:
@@ -72,9 +74,28 @@ def year_is_published(year: int) -> bool:
     return year in _LIBRARY_YEARS or year in _override_years
 
 
+# What each date was found to be, until the entered rows are read again: the package checks
+# every date against its whole table (about 50 µs), and case clocks ask about many dates.
+_days: dict[dt.date, tuple[bool, str]] = {}
+_days_of: object = None
+
+
 def day_info(day: dt.date) -> tuple[bool, str]:
     """(is it a working day, the holiday's or make-up day's name, or "")."""
-    row = _rows().get(day)
+    global _days_of
+    rows = _rows()
+    if rows is not _days_of:
+        with _lock:
+            _days.clear()
+            _days_of = rows
+    found = _days.get(day)
+    if found is None:
+        found = _days[day] = _day_info(rows, day)
+    return found
+
+
+def _day_info(rows: dict[dt.date, tuple[bool, str]], day: dt.date) -> tuple[bool, str]:
+    row = rows.get(day)
     if row is not None:
         return row
     if day.year in _LIBRARY_YEARS:
@@ -171,8 +192,20 @@ def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
 
 
 def working_seconds_between(start: dt.datetime, end: dt.datetime) -> int:
-    """Working time from `start` to `end` in whole seconds (0 when end is not after start)."""
+    """Working time from `start` to `end` in whole seconds (0 when end is not after start).
+
+    In a zone without daylight saving (Asia/Shanghai) every day is 86,400 s, so the whole days
+    between the two ends are counted from a per-year table of working days, whatever the span
+    (how late a case is after months); elsewhere the days are walked one by one."""
     moment, end = _local(start), _local(end)
+    if moment >= end:
+        return 0
+    if _fixed_offset(moment.tzinfo) and moment.date() < end.date():
+        first, last = moment.date(), end.date()
+        head = int((_next_midnight(moment) - moment).total_seconds()) if is_workday(first) else 0
+        midnight = dt.datetime.combine(last, dt.time(), tzinfo=end.tzinfo)
+        tail = int((end - midnight).total_seconds()) if is_workday(last) else 0
+        return head + tail + DAY * _workdays_in(first + dt.timedelta(days=1), last)
     total = 0.0
     while moment < end:
         midnight = _next_midnight(moment)
@@ -181,3 +214,56 @@ def working_seconds_between(start: dt.datetime, end: dt.datetime) -> int:
             total += (stop - moment).total_seconds()
         moment = stop
     return int(total)
+
+
+_offsets: dict[object, bool] = {}
+
+
+def _fixed_offset(tz) -> bool:
+    """Whether the zone keeps one UTC offset all year (no daylight saving), by sampling."""
+    if tz not in _offsets:
+        samples = {
+            dt.datetime(year, month, 15, 12, tzinfo=tz).utcoffset()
+            for year in (2000, 2026, 2040)
+            for month in (1, 4, 7, 10)
+        }
+        _offsets[tz] = len(samples) == 1
+    return _offsets[tz]
+
+
+# Cumulative working days per year: _year_table(y)[i] is the number of working days among the
+# first i days of year y. Rebuilt when the entered rows are read again (`_rows` reloads).
+_tables: dict[int, list[int]] = {}
+_tables_of: object = None
+
+
+def _year_table(year: int) -> list[int]:
+    global _tables_of
+    rows = _rows()
+    with _lock:
+        if rows is not _tables_of:
+            _tables.clear()
+            _tables_of = rows
+        table = _tables.get(year)
+    if table is None:
+        first = dt.date(year, 1, 1)
+        table = [0]
+        for offset in range((dt.date(year + 1, 1, 1) - first).days):
+            table.append(table[-1] + is_workday(first + dt.timedelta(days=offset)))
+        with _lock:
+            _tables[year] = table
+    return table
+
+
+def _workdays_in(first: dt.date, stop: dt.date) -> int:
+    """Working days d with first <= d < stop."""
+    total = 0
+    day = first
+    while day < stop:
+        table = _year_table(day.year)
+        start = (day - dt.date(day.year, 1, 1)).days
+        year_end = dt.date(day.year + 1, 1, 1)
+        end = (min(stop, year_end) - dt.date(day.year, 1, 1)).days
+        total += table[end] - table[start]
+        day = min(stop, year_end)
+    return total

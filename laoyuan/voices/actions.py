@@ -763,6 +763,11 @@ def topic_transition(*, actor: User, topic: Topic, to_state: str, outcome: Outco
         obj=topic,
         changes={"state": [before, to_state], **{k: v for k, v in clean.items() if v}},
     )
+    if to_state == TopicState.CASE:
+        # Case work opens the topic's case (once), carrying its decision, party and deadline.
+        from laoyuan.cases.actions import topic_became_case
+
+        topic_became_case(actor=actor, topic=topic)
     _notify_authors(topic)
     return topic
 

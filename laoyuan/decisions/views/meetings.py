@@ -203,6 +203,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if can_plan and meeting.held_on == today and meeting.status != MeetingStatus.CANCELLED
             else "",
+            # A decided topic may still be turned into a case (laoyuan.cases).
+            "may_open_cases": can_decide,
             "crumbs": _crumbs(meeting.title),
         },
     )

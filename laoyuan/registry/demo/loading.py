@@ -487,7 +487,7 @@ def _refresh_statistics() -> None:
 
     tables = [
         m._meta.db_table
-        for label in ("registry", "voices", "decisions")
+        for label in ("registry", "voices", "decisions", "cases")
         for m in apps.get_app_config(label).get_models()
     ]
     with connection.cursor() as cursor:
@@ -506,10 +506,13 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # The owners' votes, then the residents' voices, topics and meetings go first.
+            # Cases point at voices, topics and decisions, the owners' votes at meetings and
+            # topics: they go first, then the residents' voices, topics and meetings.
+            from laoyuan.cases.demo import reset_cases_demo
             from laoyuan.decisions.votes.demo import reset_votes_demo
             from laoyuan.voices.demo import reset_voices_demo
 
+            reset_cases_demo()
             reset_votes_demo()
             reset_voices_demo()
             from laoyuan.notices.demo import reset_notices_demo
@@ -555,6 +558,11 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # Wufuyuan's case work (laoyuan.cases.demo): parties, their accounts, cases told with
+        # the voices above; its lines join the voices' lines of the report.
+        from laoyuan.cases.demo import load_cases_demo
+
+        report.voices += load_cases_demo(report=report, today=today)
         # Wufuyuan's lift vote and an open poll (laoyuan.decisions.votes.demo), on the voices.
         from laoyuan.decisions.votes.demo import load_votes_demo
 

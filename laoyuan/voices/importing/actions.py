@@ -506,7 +506,7 @@ def _record(batch: VoiceImport, analysis: Analysis) -> list:
             rows.append(row.row_number)
     default_channel = Channel.HOTLINE if batch.kind == ImportKind.HOTLINE else Channel.QUESTIONNAIRE
     try:
-        return voices_record(
+        created = voices_record(
             actor=batch.committed_by,
             compound=batch.compound,
             channel=default_channel,
@@ -523,6 +523,12 @@ def _record(batch: VoiceImport, analysis: Analysis) -> list:
                 for n, p in sorted(exc.rows.items())
             ]
         ) from exc
+    if batch.kind == ImportKind.HOTLINE:
+        # Each 12345 work order opens a case too (case work, laoyuan.cases), once per number.
+        from laoyuan.cases.actions import cases_open_from_hotline
+
+        cases_open_from_hotline(actor=batch.committed_by, voices=created)
+    return created
 
 
 def voice_import_original_open(*, actor: User | None, batch: VoiceImport) -> IO[bytes]:

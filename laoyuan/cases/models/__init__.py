@@ -1,0 +1,55 @@
+"""Case work (工单): responsible parties, categories and service levels, cases with their
+timeline, photos, pauses and supervision notices."""
+
+from laoyuan.cases.models.cases import (
+    CASE_TRANSITIONS,
+    CLOCK_STATES,
+    FINAL_STATES,
+    NOTE_MAX,
+    OPEN_STATES,
+    PUBLIC_EVENTS,
+    TEXT_MAX,
+    TITLE_MAX,
+    Case,
+    CaseEvent,
+    CasePause,
+    CasePhoto,
+    CaseSource,
+    CaseState,
+    EventKind,
+    PauseReason,
+    Rating,
+    Step,
+    SupervisionLevel,
+    SupervisionNotice,
+)
+from laoyuan.cases.models.categories import Category, ServiceLevel
+from laoyuan.cases.models.parties import Party, PartyContact, PartyKind
+
+__all__ = [
+    "CASE_TRANSITIONS",
+    "CLOCK_STATES",
+    "FINAL_STATES",
+    "NOTE_MAX",
+    "OPEN_STATES",
+    "PUBLIC_EVENTS",
+    "TEXT_MAX",
+    "TITLE_MAX",
+    "Case",
+    "CaseEvent",
+    "CasePause",
+    "CasePhoto",
+    "CaseSource",
+    "CaseState",
+    "Category",
+    "EventKind",
+    "Party",
+    "PartyContact",
+    "PartyKind",
+    "PauseReason",
+    "Rating",
+    "ServiceLevel",
+    "Step",
+    "SupervisionLevel",
+    "SupervisionNotice",
+]
