@@ -269,6 +269,10 @@ def test_me_describes_the_user_roles_and_permissions(world, login):
         }
     ]
     assert answer["permissions"] == [
+        "cases.open",
+        "cases.rate",
+        "cases.supervise",
+        "cases.view",
         "pii.reveal",
         "registry.edit",
         "registry.view",
@@ -285,7 +289,7 @@ def test_a_resident_sees_her_household_and_its_members_masked(world, login):
     me = get(client, "/me")[1]
     assert me["assignments"][0]["node_name"] == "住户 1栋1单元101"
     assert me["assignments"][0]["resident_id"] == world.liu_guilan.pk
-    assert me["permissions"] == ["portal.reveal", "portal.view", "portal.voice"]
+    assert me["permissions"] == ["portal.case", "portal.reveal", "portal.view", "portal.voice"]
     status, answer = get(client, "/me/household")
     assert status == 200
     assert answer["id"] == world.h1.pk
