@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("laoyuan.voices.urls")),
     path("", include("laoyuan.decisions.urls")),
     path("", include("laoyuan.cases.urls")),
+    path("", include("laoyuan.open311.urls")),
 ]

@@ -506,7 +506,12 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # The residents' voices, topics and meetings of the demo places go first.
+            # Open311 submissions and the cases of the demo places go first (cases protect
+            # the voices, topics and compounds they came from).
+            from laoyuan.open311.demo import reset_open311_demo
+
+            reset_open311_demo()
+            # The residents' voices, topics and meetings of the demo places go next.
             from laoyuan.voices.demo import reset_voices_demo
 
             reset_voices_demo()
@@ -550,6 +555,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # The street's demo Open311 key and the requests it posted (laoyuan.open311.demo).
+        from laoyuan.open311.demo import load_open311_demo
+
+        report.voices += load_open311_demo(today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)
