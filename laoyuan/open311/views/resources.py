@@ -67,8 +67,10 @@ def _format_problem(fmt: str | None) -> Open311Error | None:
 
 def resource(*methods: str) -> Callable[[Handler], Handler]:
     """A GeoReport resource: the format checked, other methods refused (405, with the spec's
-    error list), every `Open311Error` answered in the format asked for, public reads open to
-    pages of other origins (CORS), and no body for HEAD."""
+    error list), every `Open311Error` answered in the format asked for, and public reads open to
+    pages of other origins (CORS). Exempt from CSRF: no resource reads a session (the one write
+    is authenticated by its api_key), and a client's stray POST gets the spec's 405, not
+    Django's CSRF page."""
 
     allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
 
@@ -99,7 +101,7 @@ def resource(*methods: str) -> Callable[[Handler], Handler]:
                 response["Access-Control-Allow-Origin"] = "*"
             return response
 
-        return view
+        return csrf_exempt(view)
 
     return wrap
 
@@ -132,6 +134,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
     return answer(fmt, "services", [catalogue.service(c) for c in catalogue.services()])
 
 
+@csrf_exempt
 def service_definition(request: HttpRequest, tail: str) -> HttpResponse:
     code, fmt = _split(tail)
     return _service_definition(request, fmt, code=code)
@@ -145,7 +148,6 @@ def _service_definition(request: HttpRequest, fmt: str, *, code: str) -> HttpRes
     return answer(fmt, "service_definition", catalogue.definition(category))
 
 
-@csrf_exempt  # a client program's form, authenticated by its api_key, not by a session
 @resource("GET", "POST")
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET requests.{format}: requests of the jurisdiction; POST: file a new one."""
@@ -167,6 +169,7 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return answer(fmt, "service_requests", [documents.request(c) for c in cases])
 
 
+@csrf_exempt
 def service_request(request: HttpRequest, tail: str) -> HttpResponse:
     request_id, fmt = _split(tail)
     return _service_request(request, fmt, request_id=request_id)
@@ -230,6 +233,7 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
     return answer(fmt, "service_requests", [documents.created(submission)], status=201)
 
 
+@csrf_exempt
 def unknown_resource(request: HttpRequest, rest: str) -> HttpResponse:
     """Anything else under /open311/v2/: the spec's 404, in JSON when the path asks for it."""
     fmt = "json" if rest.endswith(".json") else DEFAULT_FORMAT
