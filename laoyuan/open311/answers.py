@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 
@@ -58,29 +58,36 @@ def _text(value: Any) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def _element(parent: ET.Element, name: str, value: Any) -> None:
-    node = ET.SubElement(parent, name)
+def _element(out: list[str], name: str, value: Any) -> None:
+    # Written as text, not through ElementTree: a page of 1000 requests is 17,000 elements.
     if isinstance(value, Mapping):
+        out.append(f"<{name}>")
         for key, inner in value.items():
-            _element(node, key, inner)
+            _element(out, key, inner)
+        out.append(f"</{name}>")
     elif isinstance(value, list | tuple):
+        out.append(f"<{name}>")
         for inner in value:
-            _element(node, ITEM_OF[name], inner)
+            _element(out, ITEM_OF[name], inner)
+        out.append(f"</{name}>")
     else:
-        node.text = _text(value)
+        text = _text(value)
+        out.append(f"<{name}>{escape(text)}</{name}>" if text else f"<{name}/>")
 
 
 def to_xml(root: str, payload: Mapping | Iterable) -> bytes:
     """The document `<root>…</root>`: a mapping becomes its elements in order, a list its
-    members (each named by `ITEM_OF[root]`)."""
-    tree = ET.Element(root)
+    members (each named by `ITEM_OF[root]`). Element names are ours (the spec's field names and
+    attribute codes are never element names), the text is escaped."""
+    out = [XML_DECLARATION, f"<{root}>"]
     if isinstance(payload, Mapping):
         for key, value in payload.items():
-            _element(tree, key, value)
+            _element(out, key, value)
     else:
         for member in payload:
-            _element(tree, ITEM_OF[root], member)
-    return (XML_DECLARATION + ET.tostring(tree, encoding="unicode")).encode("utf-8")
+            _element(out, ITEM_OF[root], member)
+    out.append(f"</{root}>")
+    return "".join(out).encode("utf-8")
 
 
 def _jsonable(value: Any) -> Any:

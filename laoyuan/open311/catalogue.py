@@ -28,7 +28,7 @@ def services() -> QuerySet[Category]:
     )
 
 
-def service_or_error(code: str, *, status: int = 404) -> Category:
+def service_or_error(code: str) -> Category:
     """The active category with this code, or the spec's 404 "service_code not found"."""
     code = (code or "").strip()
     if not code:
@@ -36,7 +36,7 @@ def service_or_error(code: str, *, status: int = 404) -> Category:
     found = services().filter(code=code[:CODE_MAX]).first() if len(code) <= CODE_MAX else None
     if found is None:
         raise Open311Error(
-            status,
+            404,
             _("未找到服务类型“{code}”：请用 services 查到可用的 service_code。").format(
                 code=code[:CODE_MAX]
             ),

@@ -76,8 +76,3 @@ def _only_district() -> Jurisdiction:
     pk, code, name = districts[0]
     streets = tuple(Street.objects.filter(district_id=pk).values_list("pk", flat=True))
     return Jurisdiction(code, "district", name, streets)
-
-
-def listing() -> list[District]:
-    """Every district with its streets, for the pages that tell integrators the ids."""
-    return list(District.objects.order_by("code").prefetch_related("streets"))

@@ -136,6 +136,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @csrf_exempt
 def service_definition(request: HttpRequest, tail: str) -> HttpResponse:
+    """services/{service_code}.{format}: the code is everything before the last dot."""
     code, fmt = _split(tail)
     return _service_definition(request, fmt, code=code)
 
@@ -166,11 +167,12 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
                 ),
             )
     cases = queries.request_page(jurisdiction, wanted)
-    return answer(fmt, "service_requests", [documents.request(c) for c in cases])
+    return answer(fmt, "service_requests", documents.requests(cases))
 
 
 @csrf_exempt
 def service_request(request: HttpRequest, tail: str) -> HttpResponse:
+    """requests/{service_request_id}.{format}."""
     request_id, fmt = _split(tail)
     return _service_request(request, fmt, request_id=request_id)
 
@@ -181,7 +183,7 @@ def _service_request(request: HttpRequest, fmt: str, *, request_id: str) -> Http
     shows it)."""
     jurisdiction = resolve(_query(request).get("jurisdiction_id"))
     case = queries.request_or_error(jurisdiction, request_id)
-    return answer(fmt, "service_requests", [documents.request(case)])
+    return answer(fmt, "service_requests", documents.requests([case]))
 
 
 def _form(request: HttpRequest) -> QueryDict:
