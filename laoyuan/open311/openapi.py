@@ -133,10 +133,12 @@ SCHEMAS = {
     },
 }
 
+# GeoReport v2, "Optional Arguments": an empty parameter is the same as one not sent.
 _JURISDICTION = {
     "name": "jurisdiction_id",
     "in": "query",
     "required": False,
+    "allowEmptyValue": True,
     "description": "区或街道编码（如 510104 或 510104-SH）；本接口服务多个辖区时必填。",
     "schema": {"type": "string"},
 }
@@ -147,6 +149,7 @@ def _query(name: str, description: str, schema: dict | None = None) -> dict:
         "name": name,
         "in": "query",
         "required": False,
+        "allowEmptyValue": True,
         "description": description,
         "schema": schema or {"type": "string"},
     }
@@ -174,8 +177,8 @@ _POST_FORM = {
         "api_key": {"type": "string", "description": "老院 API 令牌。"},
         "jurisdiction_id": {"type": "string"},
         "service_code": {"type": "string"},
-        "lat": {"type": "number", "minimum": -90, "maximum": 90},
-        "long": {"type": "number", "minimum": -180, "maximum": 180},
+        "lat": {"anyOf": [{"type": "number", "minimum": -90, "maximum": 90}, {"enum": [""]}]},
+        "long": {"anyOf": [{"type": "number", "minimum": -180, "maximum": 180}, {"enum": [""]}]},
         "address_string": {"type": "string", "maxLength": 200},
         "address_id": {"type": "string", "description": "小区编码。"},
         "email": {"type": "string"},
