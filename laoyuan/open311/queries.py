@@ -4,8 +4,9 @@ Service requests are public in GeoReport v2 (no key is needed to read them), so 
 here by jurisdiction, never by a user's scope, and only the values a public answer is made of
 are loaded (`REQUEST_VALUES`: no phone, no account; cf. the cases app's `PUBLIC_FIELDS`, plus
 the description and what decides whether it may be shown). One query for a page of requests;
-the window is always at most 90 days of `opened_at` within the jurisdiction's streets, which the
-cases app's (street, opened_at) index serves.
+the window is always at most 90 days of `opened_at` within the jurisdiction's streets: a
+street's through the cases app's (street, opened_at) index, a district's by walking its
+(opened_at, id) index backwards to a page.
 
 Staff read the submissions of their place through `submissions_for` (scoped like the cases).
 """
@@ -123,7 +124,7 @@ def submissions_for(user: User) -> QuerySet[Submission]:
     """The Open311 submissions whose cases the user sees, newest first."""
     return (
         visible(user, Submission, "cases.view")
-        .select_related("case__compound", "case__category", "token")
+        .select_related("case__compound", "case__category", "token", "submitted_by")
         .order_by("-created_at", "-id")
     )
 
