@@ -7,8 +7,11 @@ a resource does not take gets 405 with Allow. Once as generated (random keys and
 jurisdictions), once with li's real key and the jurisdiction 沙河街道 put in, so the checks
 behind the key and the jurisdiction are reached too."""
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -34,6 +37,18 @@ FUZZ = settings(
         HealthCheck.data_too_large,
     ],
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI application itself; like django.test.Client, keep Django
+    from closing the test's database connection at the end of each request (PostgreSQL would
+    otherwise lose the test's transaction after the first call)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
