@@ -17,7 +17,7 @@ export PORT ?= 8000
 help:
 	@echo "make demo    set up, load the demo and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    lint, migration check, the test suite on SQLite and on PostgreSQL"
-	@echo "make bench   page, roster-import, voices, case-work, public-notice and vote-tally benchmarks"
+	@echo "make bench   page, roster-import, voices, case-work, Open311, public-notice and vote-tally benchmarks"
 	@echo "make lint    ruff check and format check;  make fmt  reformat"
 	@echo "make messages  extract the Chinese message ids to laoyuan/locale/en and compile them"
 	@echo "make clean   remove caches and build leftovers (keeps var/ data and .venv)"
@@ -60,6 +60,8 @@ bench: $(VENV) system-deps
 	@$(PY) bench/voices.py
 	@$(PY) bench/voices_db.py
 	@$(PY) bench/cases.py
+	@$(PY) bench/open311.py
+	@scripts/with-postgres.sh $(PY) bench/open311.py
 	@$(PY) bench/notices.py
 	@$(PY) bench/votes.py
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "laoyuan.decisions",
     "laoyuan.notices",
     "laoyuan.cases",
+    "laoyuan.open311",
 ]
 
 MIDDLEWARE = [
@@ -155,3 +156,15 @@ LAOYUAN_PERIODIC_TASKS = [
     # Public notices whose period has ended close with their record (every five minutes).
     ("laoyuan.notices.tasks.close_due_notices", env_int("LAOYUAN_NOTICES_CLOSE_SECONDS", 300)),
 ]
+
+# Open311 GeoReport v2 (laoyuan.open311): the discovery document's contact line, and whether the
+# endpoint is "production" (requests are acted upon) or "test".
+LAOYUAN_OPEN311_CONTACT = env_str(
+    "LAOYUAN_OPEN311_CONTACT", "请联系本辖区街道办事处或社区居委会的工作人员（老院平台）。"
+)
+LAOYUAN_OPEN311_ENDPOINT_TYPE = env_str("LAOYUAN_OPEN311_ENDPOINT_TYPE", "production")
+if LAOYUAN_OPEN311_ENDPOINT_TYPE not in ("production", "test"):
+    raise ImproperlyConfigured(
+        "LAOYUAN_OPEN311_ENDPOINT_TYPE must be production or test, "
+        f"not {LAOYUAN_OPEN311_ENDPOINT_TYPE!r}"
+    )

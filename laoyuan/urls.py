@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("laoyuan.decisions.urls")),
     path("", include("laoyuan.notices.urls")),
     path("", include("laoyuan.cases.urls")),
+    path("", include("laoyuan.open311.urls")),
 ]

@@ -46,6 +46,8 @@ def locked(case: Case) -> Case:
     """The case as it is now, locked for the rest of the transaction: the caller's copy may be
     out of date (another worker, another click)."""
     return (
+        # Only the case's row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+        # join to the party.
         Case.objects.select_for_update(of=("self",))
         .select_related("category", "compound", "community", "street", "party")
         .get(pk=case.pk)

@@ -283,6 +283,9 @@ class Case(TimeStamped):
             models.Index(fields=["compound", "opened_at"]),
             models.Index(fields=["party", "opened_at"]),
             models.Index(fields=["category", "opened_at"]),
+            # A district's newest cases across its streets (Open311's GET requests): walked
+            # backwards, it stops at a page instead of sorting the whole window.
+            models.Index(fields=["opened_at", "id"], name="case_opened_at"),
             # The sweep's claims.
             models.Index(fields=["remind_at"], name="case_remind_at"),
             models.Index(fields=["escalate_at"], name="case_escalate_at"),

@@ -506,12 +506,15 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # Cases point at voices, topics and decisions, the owners' votes at meetings and
-            # topics: they go first, then the residents' voices, topics and meetings.
+            # Open311 submissions, then the cases (they point at voices, topics and decisions)
+            # and the owners' votes (at meetings and topics) go first, then the residents'
+            # voices, topics and meetings.
             from laoyuan.cases.demo import reset_cases_demo
             from laoyuan.decisions.votes.demo import reset_votes_demo
+            from laoyuan.open311.demo import reset_open311_demo
             from laoyuan.voices.demo import reset_voices_demo
 
+            reset_open311_demo()
             reset_cases_demo()
             reset_votes_demo()
             reset_voices_demo()
@@ -571,6 +574,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.notices.demo import load_notices_demo
 
         report.voices += load_notices_demo(today=today)
+        # The street's demo Open311 key and the requests it posted (laoyuan.open311.demo).
+        from laoyuan.open311.demo import load_open311_demo
+
+        report.voices += load_open311_demo(today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)
