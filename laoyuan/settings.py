@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "laoyuan.registry",
     "laoyuan.voices",
     "laoyuan.decisions",
+    "laoyuan.renewal",
 ]
 
 MIDDLEWARE = [

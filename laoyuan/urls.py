@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("laoyuan.registry.urls")),
     path("", include("laoyuan.voices.urls")),
     path("", include("laoyuan.decisions.urls")),
+    path("", include("laoyuan.renewal.urls")),
 ]

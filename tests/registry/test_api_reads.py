@@ -272,6 +272,9 @@ def test_me_describes_the_user_roles_and_permissions(world, login):
         "pii.reveal",
         "registry.edit",
         "registry.view",
+        "renewal.inspect",
+        "renewal.rectify",
+        "renewal.view",
         "topics.sort",
         "voices.record",
         "voices.view",
@@ -285,7 +288,12 @@ def test_a_resident_sees_her_household_and_its_members_masked(world, login):
     me = get(client, "/me")[1]
     assert me["assignments"][0]["node_name"] == "住户 1栋1单元101"
     assert me["assignments"][0]["resident_id"] == world.liu_guilan.pk
-    assert me["permissions"] == ["portal.reveal", "portal.view", "portal.voice"]
+    assert me["permissions"] == [
+        "portal.renewal",
+        "portal.reveal",
+        "portal.view",
+        "portal.voice",
+    ]
     status, answer = get(client, "/me/household")
     assert status == 200
     assert answer["id"] == world.h1.pk
