@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from laoyuan.decisions import actions as meeting_actions
+from laoyuan.registry.models import Building, Household, Resident, Unit
 from laoyuan.renewal import actions
 from laoyuan.renewal.models import (
     LIFECYCLE,
@@ -100,9 +101,9 @@ def fields_of(p: Project, **changes) -> actions.ProjectFields:
     return actions.ProjectFields(**(values | changes))
 
 
-def decision(world, about: Topic | None = None):
-    """An on-site meeting of 五福苑 that decided a topic."""
-    about = about or topic(world, ["路面坑洼积水"], state=TopicState.OPEN)
+def decision(world, about: Topic | None = None, *, compound=None):
+    """An on-site meeting of the compound (五福苑 unless told) that decided a topic."""
+    about = about or topic(world, ["路面坑洼积水"], state=TopicState.OPEN, compound=compound)
     meeting = meeting_actions.meeting_record(
         actor=world.li,
         compound=about.compound,
@@ -123,13 +124,33 @@ def decision(world, about: Topic | None = None):
     )
 
 
-def members(world, p: Project, n: int = 3):
-    """n residents of 五福苑 volunteer, and are elected as the supervision group."""
+def home(world, compound) -> Household:
+    """A household of the compound: h1 in 五福苑, a new flat elsewhere."""
+    if compound.pk == world.wufuyuan.pk:
+        return world.h1
+    building, _ = Building.objects.get_or_create(
+        compound=compound, number="1", defaults={"floors": 6}
+    )
+    n = Unit.objects.filter(building=building).count() + 1
+    unit = Unit.objects.create(
+        building=building, compound=compound, room_number=f"{n}01", floor=n, area=Decimal("60.00")
+    )
+    return Household.objects.create(unit=unit, compound=compound, building=building)
+
+
+def resident(world, compound, name: str) -> Resident:
     from tests.cast import _resident
 
+    if compound.pk == world.wufuyuan.pk:
+        return _resident(world.h2, name)
+    return _resident(home(world, compound), name)
+
+
+def members(world, p: Project, n: int = 3):
+    """n residents of the project's compound volunteer and are elected its supervision group."""
     volunteers = []
     for i in range(n):
-        person = _resident(world.h2 if i % 2 else world.h3, f"监督员{i}")
+        person = resident(world, p.compound, f"监督员{i}")
         volunteers.append(actions.volunteer_add(actor=world.li, project=p, resident=person))
     actions.group_elect(
         actor=world.li, project=p, volunteers=volunteers, leader=volunteers[0], formed_on=TODAY
@@ -151,7 +172,9 @@ def advance(world, p: Project, to_state: str) -> Project:
 def _prepare(world, p: Project, state: str) -> None:
     p.refresh_from_db()
     if state == ProjectState.CONSULTED and not p.topics.exists():
-        actions.project_link_topics(actor=world.li, project=p, topics=[topic(world)])
+        actions.project_link_topics(
+            actor=world.li, project=p, topics=[topic(world, compound=p.compound)]
+        )
     elif state == ProjectState.DESIGNED:
         actions.attachment_add(
             actor=world.li, project=p, kind=AttachmentKind.PLAN, title="方案", upload=pdf()
@@ -169,7 +192,9 @@ def _prepare(world, p: Project, state: str) -> None:
             ),
         )
     elif state == ProjectState.DECIDED:
-        actions.project_set_resolution(actor=world.li, project=p, decision=decision(world))
+        actions.project_set_resolution(
+            actor=world.li, project=p, decision=decision(world, compound=p.compound)
+        )
     elif state == ProjectState.FUNDED:
         actions.source_add(
             actor=world.li,
@@ -208,7 +233,11 @@ def _prepare(world, p: Project, state: str) -> None:
             actions.signoff_record(actor=world.li, project=p, member=member, agrees=True)
         survey = actions.survey_open(actor=world.li, project=p, closes_on=TODAY)
         actions.survey_answer(
-            actor=world.liu, survey=survey, household=world.h1, choice="satisfied"
+            actor=world.li,
+            survey=survey,
+            household=home(world, p.compound),
+            choice="satisfied",
+            channel="paper",
         )
         actions.survey_close(actor=world.li, survey=survey)
     elif state == ProjectState.MAINTENANCE:

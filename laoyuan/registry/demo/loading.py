@@ -487,7 +487,7 @@ def _refresh_statistics() -> None:
 
     tables = [
         m._meta.db_table
-        for label in ("registry", "voices", "decisions")
+        for label in ("registry", "voices", "decisions", "renewal")
         for m in apps.get_app_config(label).get_models()
     ]
     with connection.cursor() as cursor:
@@ -506,9 +506,11 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # The residents' voices, topics and meetings of the demo places go first.
+            # The renovation, then the residents' voices, topics and meetings go first.
+            from laoyuan.renewal.demo import reset_renewal_demo
             from laoyuan.voices.demo import reset_voices_demo
 
+            reset_renewal_demo()
             reset_voices_demo()
             Building.objects.filter(**in_demo).update(head=None)
             Grid.objects.filter(**in_demo).update(group_head=None, worker=None)
@@ -550,6 +552,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.voices.demo import load_voices_demo
 
         report.voices = load_voices_demo(today=today)
+        # The renovation of the demo (laoyuan.renewal.demo), built on the voices' topics.
+        from laoyuan.renewal.demo import load_renewal_demo
+
+        report.voices += load_renewal_demo(today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)

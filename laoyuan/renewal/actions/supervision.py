@@ -433,7 +433,6 @@ def signoff_record(
 def signoff_mine(*, actor: User, project: Project, agrees: bool, remark: str = "") -> SignOff:
     """A member of the supervision group signs the acceptance on her portal."""
     require(actor, "portal.renewal", project)
-    _signable(project)
     member = (
         GroupMember.objects.filter(
             group__project=project, volunteer__resident__in=own_residents(actor)
@@ -443,6 +442,7 @@ def signoff_mine(*, actor: User, project: Project, agrees: bool, remark: str = "
     )
     if member is None:
         raise PermissionDenied("portal.renewal")
+    _signable(project)
     return _sign(actor, project, member, agrees, remark)
 
 
@@ -488,6 +488,8 @@ def survey_answer(
 ) -> SurveyAnswer:
     """One household's answer (每户一份): on the portal for her own household, or a paper
     answer entered by staff. A household answers once."""
+    # Read again (locked): the survey may have closed since the caller loaded it.
+    survey = Survey.objects.select_for_update().select_related("project").get(pk=survey.pk)
     project = survey.project
     if channel == AnswerChannel.PORTAL:
         require(actor, "portal.renewal", project)

@@ -149,3 +149,9 @@ class RectificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.from_state}→{self.to_state}"
+
+    @property
+    def to_state_label(self) -> str:
+        if self.to_state in RectificationState.values:
+            return str(RectificationState(self.to_state).label)
+        return self.to_state

@@ -46,3 +46,10 @@ def quantity(value) -> str:
         return "—"
     text = f"{Decimal(str(value)):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def condition_label(code: str) -> str:
+    from laoyuan.renewal.models import Condition
+
+    return str(dict(Condition.choices).get(code, code or ""))
