@@ -27,3 +27,4 @@ api.add_router("/", import_router)
 api.add_router("/", "laoyuan.voices.api.router")  # voices, topics, grouping, funnel
 api.add_router("/", "laoyuan.decisions.api.router")  # meetings and their decisions
 api.add_router("/", "laoyuan.voices.import_api.router")  # questionnaire and 12345 imports
+api.add_router("/", "laoyuan.renewal.api.router")  # renovation projects, money, supervision

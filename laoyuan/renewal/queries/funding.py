@@ -200,7 +200,7 @@ def accounts_statement(project: Project) -> Statement:
     )
 
 
-def _collected_subquery():
+def collected_subquery():
     """What a share has collected: cash in (receipts) less cash out (their reversals)."""
     cash_in = (
         LedgerEntry.objects.filter(share=OuterRef("pk"), debit=Account.CASH)
@@ -223,7 +223,7 @@ def shares_with_collected(scheme: ShareScheme) -> QuerySet[HouseholdShare]:
     return (
         HouseholdShare.objects.filter(scheme=scheme)
         .select_related("unit__building", "unit__entrance")
-        .annotate(collected=_collected_subquery())
+        .annotate(collected=collected_subquery())
     )
 
 
@@ -234,7 +234,7 @@ def scheme_summaries(project: Project) -> list[SchemeSummary]:
         return []
     rows = (
         HouseholdShare.objects.filter(scheme__in=schemes)
-        .annotate(collected=_collected_subquery())
+        .annotate(collected=collected_subquery())
         .values_list("scheme_id", "amount", "collected")
     )
     out = {s.pk: SchemeSummary(s, 0, 0, 0, ZERO) for s in schemes}

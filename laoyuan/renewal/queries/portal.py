@@ -17,6 +17,7 @@ from laoyuan.renewal.models import (
     SurveyAnswer,
     Volunteer,
 )
+from laoyuan.renewal.queries.funding import collected_subquery
 
 PORTAL = "portal.renewal"
 
@@ -41,9 +42,13 @@ def portal_project_or_404(user: User, pk: int) -> Project:
 
 
 def my_shares(user: User, project: Project) -> QuerySet[HouseholdShare]:
+    """Her household's shares of the project's schemes, each with what it has paid."""
     units = [h.unit_id for h in own_households(user)]
-    return HouseholdShare.objects.filter(scheme__project=project, unit_id__in=units).select_related(
-        "unit__building", "unit__entrance", "scheme"
+    return (
+        HouseholdShare.objects.filter(scheme__project=project, unit_id__in=units)
+        .select_related("unit__building", "unit__entrance", "scheme")
+        .annotate(collected=collected_subquery())
+        .order_by("pk")
     )
 
 

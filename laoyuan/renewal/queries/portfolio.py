@@ -19,9 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
+from laoyuan.core.models import User
+from laoyuan.core.rules import roles_with
+from laoyuan.core.scopes import assignments_of, visible
 from laoyuan.registry.models import Community, Compound, District, Street
+from laoyuan.registry.views.furniture import MAX_OPTIONS
 from laoyuan.renewal.ledger import Balances
 from laoyuan.renewal.models import (
     BUILDING_STATES,
@@ -42,10 +47,44 @@ from laoyuan.renewal.models import (
 from laoyuan.renewal.queries.projects import behind_schedule_q
 
 Place = District | Street | Community
+PERMISSION = "renewal.view"
+PLACE_KINDS = {"district": District, "street": Street, "community": Community}
 
 UNDER_WAY = "under_way"
 RENOVATED = "renovated"
 WAITING = "waiting"
+
+
+def default_place(user: User) -> str:
+    """The widest place the user sees as "kind:id": a district, a street or a community ("" for
+    none: a user of one compound, building or grid has no portfolio)."""
+    roles = roles_with(PERMISSION)
+    mine = [a for a in assignments_of(user) if a.role in roles and a.level in PLACE_KINDS]
+    for level in PLACE_KINDS:
+        for a in mine:
+            if a.level == level:
+                return f"{level}:{a.node_id}"
+    return ""
+
+
+def place_or_404(user: User, value: str) -> Place:
+    """The place named "kind:id" if the user may see it, else 404 (as if it did not exist)."""
+    kind, _sep, key = (value or "").partition(":")
+    if kind not in PLACE_KINDS or not key.isdigit() or len(key) > 18:
+        raise Http404
+    place = visible(user, PLACE_KINDS[kind], PERMISSION).filter(pk=int(key)).first()
+    if place is None:
+        raise Http404
+    return place
+
+
+def place_choices(user: User) -> list[tuple[str, str]]:
+    """("kind:id", name) of the places the user may pick (at most MAX_OPTIONS of each kind)."""
+    out = []
+    for kind, model in PLACE_KINDS.items():
+        rows = visible(user, model, PERMISSION).order_by("pk").values_list("pk", "name")
+        out.extend((f"{kind}:{pk}", name) for pk, name in rows[:MAX_OPTIONS])
+    return out
 
 
 def place_q(place: Place, prefix: str = "") -> Q:

@@ -87,7 +87,7 @@ def _project_context(request: HttpRequest, project) -> dict:
             ).order_by("-at", "-id")[:12]
         )[::-1],
         "statement": statement,
-        "shares": [(s, actions.share_collected(s)) for s in queries.my_shares(user, project)[:5]],
+        "shares": [(s, s.collected or 0) for s in queries.my_shares(user, project)[:5]],
         "volunteer": queries.my_volunteering(user, project),
         "may_volunteer": queries.may_volunteer(project),
         "member": member,

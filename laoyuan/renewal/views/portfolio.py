@@ -13,11 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from laoyuan.core.models import User
-from laoyuan.core.rules import roles_with
-from laoyuan.core.scopes import assignments_of, visible
-from laoyuan.registry.models import Community, District, Street
-from laoyuan.registry.views.furniture import MAX_OPTIONS, Crumb, paginate
+from laoyuan.registry.views.furniture import Crumb, paginate
 from laoyuan.renewal import exports
 from laoyuan.renewal.models import RenewalClass, SourceKind
 from laoyuan.renewal.progress import percent_half_up
@@ -25,40 +21,7 @@ from laoyuan.renewal.queries import portfolio as queries
 from laoyuan.renewal.views.common import XLSX, base_crumbs, file_response, require_view
 from laoyuan.voices import charts
 
-PERMISSION = "renewal.view"
 COMPOUNDS_PER_PAGE = 30
-KINDS = {"district": District, "street": Street, "community": Community}
-
-
-def _default_place(user: User) -> str:
-    """The widest place the user sees: a district, a street or a community ("" for none)."""
-    roles = roles_with(PERMISSION)
-    mine = [a for a in assignments_of(user) if a.role in roles and a.level in KINDS]
-    for level in ("district", "street", "community"):
-        for a in mine:
-            if a.level == level:
-                return f"{level}:{a.node_id}"
-    return ""
-
-
-def _place(user: User, value: str):
-    kind, _sep, key = (value or "").partition(":")
-    if kind not in KINDS or not key.isdigit() or len(key) > 18:
-        raise Http404
-    place = visible(user, KINDS[kind], PERMISSION).filter(pk=int(key)).first()
-    if place is None:
-        raise Http404
-    return place
-
-
-def _choices(user: User) -> list[tuple[str, str]]:
-    out = []
-    for kind, model in KINDS.items():
-        for pk, name in (
-            visible(user, model, PERMISSION).order_by("pk").values_list("pk", "name")[:MAX_OPTIONS]
-        ):
-            out.append((f"{kind}:{pk}", name))
-    return out
 
 
 def _labels() -> dict:
@@ -114,11 +77,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     """The portfolio of the place asked for (default: the widest the user sees)."""
     user = request.user
     require_view(user)
-    value = request.GET.get("place") or _default_place(user)
+    value = request.GET.get("place") or queries.default_place(user)
     crumbs = [base_crumbs()[0], base_crumbs()[1], Crumb(_("改造总览"))]
     if not value:
         return render(request, "renewal/portfolio/none.html", {"crumbs": crumbs})
-    place = _place(user, value)
+    place = queries.place_or_404(user, value)
     p = queries.portfolio(place)
     status = request.GET.get("status", "")
     if status not in queries.STATUS_KEYS:
@@ -136,7 +99,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "p": p,
             "place": place,
             "place_value": value,
-            "places": _choices(user),
+            "places": queries.place_choices(user),
             "status": status,
             "labels": labels,
             "charts": _charts(p, labels),
@@ -165,10 +128,10 @@ def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
     """The portfolio as .xlsx: its figures, the money, and every old compound of the place."""
     user = request.user
     require_view(user)
-    value = request.GET.get("place") or _default_place(user)
+    value = request.GET.get("place") or queries.default_place(user)
     if not value:
         raise Http404
-    place = _place(user, value)
+    place = queries.place_or_404(user, value)
     p = queries.portfolio(place)
     compounds = list(queries.compound_list(place))
     rows = queries.compound_rows(place, p.statuses, compounds)
