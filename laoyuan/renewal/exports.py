@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -26,6 +27,8 @@ BOLD = Font(bold=True)
 
 
 def _safe(value: object) -> object:
+    if isinstance(value, Promise):  # a lazy translation (a choice's label)
+        value = str(value)
     # A text starting with = + - @ would run as a formula when the sheet is opened in Excel.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

@@ -67,8 +67,11 @@ def topic(
     return made
 
 
-def project(world, *, compound=None, who="li", topics=(), **fields) -> Project:
+def project(world, *, compound=None, who="", topics=(), **fields) -> Project:
+    """A project in the compound's library (五福苑 unless told), put there by li (by wang, the
+    street official, outside 沙河社区)."""
     compound = compound or world.wufuyuan
+    who = who or ("li" if compound.community_id == world.shahe_community.pk else "wang")
     values = {"title": "雨污分流改造", "item_type": "drainage"} | fields
     return actions.project_create(
         actor=world.users[who],
@@ -101,11 +104,13 @@ def fields_of(p: Project, **changes) -> actions.ProjectFields:
     return actions.ProjectFields(**(values | changes))
 
 
-def decision(world, about: Topic | None = None, *, compound=None):
+def decision(world, about: Topic | None = None, *, compound=None, who: str = "li"):
     """An on-site meeting of the compound (五福苑 unless told) that decided a topic."""
-    about = about or topic(world, ["路面坑洼积水"], state=TopicState.OPEN, compound=compound)
+    about = about or topic(
+        world, ["路面坑洼积水"], state=TopicState.OPEN, compound=compound, who=who
+    )
     meeting = meeting_actions.meeting_record(
-        actor=world.li,
+        actor=world.users[who],
         compound=about.compound,
         kind="onsite",
         title="五福苑现场办公会",
@@ -115,7 +120,7 @@ def decision(world, about: Topic | None = None, *, compound=None):
         topics=[about],
     )
     return meeting_actions.meeting_decide(
-        actor=world.li,
+        actor=world.users[who],
         meeting=meeting,
         topic=about,
         responsible_party="街道城管办",
@@ -146,44 +151,46 @@ def resident(world, compound, name: str) -> Resident:
     return _resident(home(world, compound), name)
 
 
-def members(world, p: Project, n: int = 3):
+def members(world, p: Project, n: int = 3, actor=None):
     """n residents of the project's compound volunteer and are elected its supervision group."""
+    actor = actor or world.li
     volunteers = []
     for i in range(n):
         person = resident(world, p.compound, f"监督员{i}")
-        volunteers.append(actions.volunteer_add(actor=world.li, project=p, resident=person))
+        volunteers.append(actions.volunteer_add(actor=actor, project=p, resident=person))
     actions.group_elect(
-        actor=world.li, project=p, volunteers=volunteers, leader=volunteers[0], formed_on=TODAY
+        actor=actor, project=p, volunteers=volunteers, leader=volunteers[0], formed_on=TODAY
     )
     return volunteers
 
 
-def advance(world, p: Project, to_state: str) -> Project:
-    """Give the project what each step needs and take it there, step by step, as li would
-    (the second key of payments is zhao's)."""
+def advance(world, p: Project, to_state: str, *, who: str = "") -> Project:
+    """Give the project what each step needs and take it there, step by step, as li would (as
+    wang, the street official, outside 沙河社区)."""
+    who = who or ("li" if p.compound.community_id == world.shahe_community.pk else "wang")
     target = LIFECYCLE.index(to_state)
     while LIFECYCLE.index(p.state) < target:
         nxt = LIFECYCLE[LIFECYCLE.index(p.state) + 1]
-        _prepare(world, p, nxt)
-        p = actions.project_transition(actor=world.li, project=p, to_state=nxt)
+        _prepare(world, p, nxt, world.users[who])
+        p = actions.project_transition(actor=world.users[who], project=p, to_state=nxt)
     return p
 
 
-def _prepare(world, p: Project, state: str) -> None:
+def _prepare(world, p: Project, state: str, actor) -> None:
     p.refresh_from_db()
     if state == ProjectState.CONSULTED and not p.topics.exists():
         actions.project_link_topics(
-            actor=world.li, project=p, topics=[topic(world, compound=p.compound)]
+            actor=actor, project=p, topics=[topic(world, compound=p.compound, who=actor.username)]
         )
     elif state == ProjectState.DESIGNED:
         actions.attachment_add(
-            actor=world.li, project=p, kind=AttachmentKind.PLAN, title="方案", upload=pdf()
+            actor=actor, project=p, kind=AttachmentKind.PLAN, title="方案", upload=pdf()
         )
         actions.attachment_add(
-            actor=world.li, project=p, kind=AttachmentKind.DRAWING, title="图纸", upload=pdf()
+            actor=actor, project=p, kind=AttachmentKind.DRAWING, title="图纸", upload=pdf()
         )
         actions.project_edit(
-            actor=world.li,
+            actor=actor,
             project=p,
             fields=fields_of(
                 p,
@@ -193,11 +200,13 @@ def _prepare(world, p: Project, state: str) -> None:
         )
     elif state == ProjectState.DECIDED:
         actions.project_set_resolution(
-            actor=world.li, project=p, decision=decision(world, compound=p.compound)
+            actor=actor,
+            project=p,
+            decision=decision(world, compound=p.compound, who=actor.username),
         )
     elif state == ProjectState.FUNDED:
         actions.source_add(
-            actor=world.li,
+            actor=actor,
             project=p,
             kind=SourceKind.GOVERNMENT,
             funder="锦江区财政局",
@@ -206,43 +215,43 @@ def _prepare(world, p: Project, state: str) -> None:
         )
     elif state == ProjectState.TENDERING:
         actions.project_edit(
-            actor=world.li,
+            actor=actor,
             project=p,
             fields=fields_of(p, planned_start=TODAY, planned_end=TODAY + dt.timedelta(days=120)),
         )
         actions.milestone_add(
-            actor=world.li, project=p, name="完工", planned_on=TODAY + dt.timedelta(days=120)
+            actor=actor, project=p, name="完工", planned_on=TODAY + dt.timedelta(days=120)
         )
     elif state == ProjectState.CONSTRUCTION:
-        actions.project_edit(actor=world.li, project=p, fields=fields_of(p, contractor="蜀安建设"))
-        members(world, p)
+        actions.project_edit(actor=actor, project=p, fields=fields_of(p, contractor="蜀安建设"))
+        members(world, p, actor=actor)
         actions.work_item_add(
-            actor=world.li, project=p, name="管网", weight=3, planned_quantity="200", unit="米"
+            actor=actor, project=p, name="管网", weight=3, planned_quantity="200", unit="米"
         )
     elif state == ProjectState.ACCEPTED:
         for item in p.work_items.all():
-            actions.work_item_report(actor=world.li, item=item, done_quantity=item.planned_quantity)
+            actions.work_item_report(actor=actor, item=item, done_quantity=item.planned_quantity)
         actions.attachment_add(
-            actor=world.li,
+            actor=actor,
             project=p,
             kind=AttachmentKind.ACCEPTANCE,
             title="验收报告",
             upload=pdf("验收.pdf"),
         )
         for member in p.group.members.all():
-            actions.signoff_record(actor=world.li, project=p, member=member, agrees=True)
-        survey = actions.survey_open(actor=world.li, project=p, closes_on=TODAY)
+            actions.signoff_record(actor=actor, project=p, member=member, agrees=True)
+        survey = actions.survey_open(actor=actor, project=p, closes_on=TODAY)
         actions.survey_answer(
-            actor=world.li,
+            actor=actor,
             survey=survey,
             household=home(world, p.compound),
             choice="satisfied",
             channel="paper",
         )
-        actions.survey_close(actor=world.li, survey=survey)
+        actions.survey_close(actor=actor, survey=survey)
     elif state == ProjectState.MAINTENANCE:
         actions.maintenance_add(
-            actor=world.li,
+            actor=actor,
             project=p,
             name="管网疏通",
             responsible_party="五福苑物业",
