@@ -26,9 +26,11 @@ from laoyuan.voices.models import Channel, Topic, TopicState
 TODAY = dt.date.today()
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def pdf(name: str = "方案.pdf") -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
 def png(name: str = "现场.png", colour=(200, 30, 30)) -> SimpleUploadedFile:
@@ -44,6 +46,7 @@ def topic(
     compound=None,
     state=TopicState.DECIDED,
     who="li",
+    title="雨污管网改造",
 ) -> Topic:
     """Voices heard at an evening talk, grouped into a topic, decided (unless told)."""
     compound = compound or world.wufuyuan
@@ -56,7 +59,7 @@ def topic(
         occasion="五福夜话",
         entries=[voice_actions.VoiceEntry(text=t, speaker_name="王大爷") for t in texts],
     )
-    made = voice_actions.topic_create(actor=actor, voices=voices, title="雨污管网改造")
+    made = voice_actions.topic_create(actor=actor, voices=voices, title=title)
     if state == TopicState.DECIDED:
         made = voice_actions.topic_transition(
             actor=actor,
@@ -107,7 +110,7 @@ def fields_of(p: Project, **changes) -> actions.ProjectFields:
 def decision(world, about: Topic | None = None, *, compound=None, who: str = "li"):
     """An on-site meeting of the compound (五福苑 unless told) that decided a topic."""
     about = about or topic(
-        world, ["路面坑洼积水"], state=TopicState.OPEN, compound=compound, who=who
+        world, ["路面坑洼积水"], state=TopicState.OPEN, compound=compound, who=who, title="路面整修"
     )
     meeting = meeting_actions.meeting_record(
         actor=world.users[who],
