@@ -59,6 +59,7 @@ bench: $(VENV) system-deps
 	@$(PY) bench/import_roster.py
 	@$(PY) bench/voices.py
 	@$(PY) bench/voices_db.py
+	@$(PY) bench/renewal.py
 
 lint: $(VENV)
 	@$(RUFF) check .
