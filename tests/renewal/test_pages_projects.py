@@ -98,3 +98,18 @@ def test_the_topic_page_links_to_its_project(world, login):
     project = given.project(world, topics=[topic])
     page = login(world.li).get(reverse("voices:topic", args=[topic.pk])).content.decode()
     assert reverse("renewal:project", args=[project.pk]) in page
+
+
+def test_the_project_page_and_the_portal_in_english(world, login):
+    project = given.advance(world, given.project(world), "consulted")
+    client = login(world.li)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("renewal:project", args=[project.pk])).content.decode()
+    assert "Next step: Designed" in page
+    assert "Renovation plan missing: please upload a “Renovation plan” attachment." in page
+    assert "Drainage and rain/sewage separation" in page  # the catalogue, in English too
+    resident = login(world.liu)
+    resident.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    portal = resident.get(reverse("renewal:portal_project", args=[project.pk])).content.decode()
+    assert "Where the money comes from and where it goes" in portal
+    assert "I volunteer to supervise" in portal
