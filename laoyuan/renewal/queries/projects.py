@@ -202,7 +202,9 @@ def project_volunteers(project: Project) -> QuerySet[Volunteer]:
     """Volunteers with their (masked) contact as the registry holds it."""
     return (
         Volunteer.objects.filter(project=project)
-        .select_related("resident__household__unit__building", "member")
+        .select_related(
+            "resident__household__unit__building", "resident__household__unit__entrance", "member"
+        )
         .order_by("number")
     )
 
