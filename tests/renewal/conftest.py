@@ -1,7 +1,16 @@
 import pytest
+from django.utils import translation
 
 from laoyuan.renewal import actions
 from tests.renewal import given
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """A page asked for in English leaves English active in the thread (LocaleMiddleware
+    activates, nothing deactivates); the next test's messages are Chinese again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -48,6 +49,7 @@ class Clock:
         self.end = today - dt.timedelta(days=3)
         self.step = max((self.end - self.start).days // max(steps, 1), 1)
         self.day = self.start
+        self.steps: list[dt.date] = []  # the day of each change of state, in order
 
     def end_at(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.end, dt.time(10)))
@@ -165,17 +167,32 @@ class Builder:
                 formed_on=on,
             )
 
-    def to_state(self, project: Project, story: Story, clock: Clock) -> Project:
-        """Walk the project to its state, giving each step what it needs on the way."""
+    def to_state(
+        self,
+        project: Project,
+        story: Story,
+        clock: Clock,
+        pay: Callable[[Project], None] | None = None,
+    ) -> Project:
+        """Walk the project to its state, giving each step what it needs on the way; `pay` pays
+        the builders while the work goes on: before acceptance, or once it has begun when the
+        story stops before."""
+        paid = False
         while LIFECYCLE.index(project.state) < LIFECYCLE.index(story.state):
             nxt = LIFECYCLE[LIFECYCLE.index(project.state) + 1]
+            if pay and nxt == ProjectState.ACCEPTED:
+                pay(project)
+                paid = True
             self.prepare(project, story, nxt, clock)
+            clock.steps.append(clock.day)
             project = actions.project_transition(
                 actor=self.users["jiedao"] if nxt in ("decided", "funded") else self.staff,
                 project=project,
                 to_state=nxt,
             )
             clock.next()
+        if pay and not paid:
+            pay(project)
         return project
 
     def prepare(self, project: Project, story: Story, state: str, clock: Clock) -> None:
@@ -202,19 +219,23 @@ class Builder:
         elif state == ProjectState.FUNDED:
             self.fund(project, story, day)
         elif state == ProjectState.TENDERING:
-            start = day + dt.timedelta(days=20)
-            end = start + dt.timedelta(days=150)
+            # Building starts on the day the walk reaches 施工中 and, in a story that goes on to
+            # acceptance, ends on the day it reaches 已验收; still building, it has 150 days.
+            start = min(day + dt.timedelta(days=clock.step), clock.end)
+            finishes = LIFECYCLE.index(story.state) > LIFECYCLE.index(ProjectState.CONSTRUCTION)
+            length = clock.step if finishes else 150
+            end = start + dt.timedelta(days=length)
             actions.project_edit(
                 actor=self.staff,
                 project=project,
                 fields=self.fields(project, planned_start=start, planned_end=end),
             )
-            for name, offset in (("进场施工", 0), ("主体完工", 100), ("竣工验收", 150)):
+            for name, part in (("进场施工", 0), ("主体完工", 2 / 3), ("竣工验收", 1)):
                 actions.milestone_add(
                     actor=self.staff,
                     project=project,
                     name=name,
-                    planned_on=start + dt.timedelta(days=offset),
+                    planned_on=start + dt.timedelta(days=round(length * part)),
                 )
         elif state == ProjectState.CONSTRUCTION:
             if not project.contractor:

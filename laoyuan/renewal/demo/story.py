@@ -3,7 +3,10 @@ dated back into the story."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -27,29 +30,73 @@ from laoyuan.renewal.models import (
     LIFECYCLE,
     Checkup,
     FundingSource,
+    GroupMember,
+    Inspection,
+    InspectionPhoto,
     LedgerEntry,
+    MaintenanceTask,
+    Milestone,
+    PaymentRequest,
+    ProgressReport,
     Project,
+    ProjectAttachment,
     ProjectEvent,
     ProjectState,
+    RectificationEvent,
+    RectificationItem,
+    ShareScheme,
+    SignOff,
+    SupervisionGroup,
     Survey,
+    SurveyAnswer,
+    Volunteer,
+    WorkItem,
 )
 from laoyuan.voices.models import Topic
 
 
 def _backdate(project: Project, clock: Clock) -> None:
-    """Spread the project's timeline between when it entered the library and yesterday."""
+    """Date the project's timeline by its story: each change of state on the day the Builder
+    walked it (the day its money, milestones and inspections carry too), the events between two
+    changes spread between their days, the first event a little before the first change and the
+    last ones until yesterday. Whatever else the actions stamped "now" (uploads, payments,
+    sign-offs, answers) takes the date of the project event recorded with it."""
+    project.refresh_from_db()
     events = list(ProjectEvent.objects.filter(project=project).order_by("id"))
     if not events:
         return
-    span = max((clock.end - clock.start).days, 1)
+    anchors: dict[int, dt.date] = {}
+    changes = [i for i, e in enumerate(events) if e.kind == "state"]
+    for i, day in zip(changes, clock.steps, strict=False):
+        anchors[i] = day
+    first = clock.steps[0] - dt.timedelta(days=max(clock.step // 2, 1)) if clock.steps else None
+    anchors.setdefault(0, first or clock.start)
+    anchors.setdefault(len(events) - 1, clock.end)
+    known = sorted(anchors)
+    for a, b in itertools.pairwise(known):
+        span = (anchors[b] - anchors[a]).days
+        for i in range(a + 1, b):
+            anchors[i] = anchors[a] + dt.timedelta(days=span * (i - a) // (b - a))
+    real = [e.at for e in events]
     for i, e in enumerate(events):
-        day = clock.start + dt.timedelta(days=span * i // max(len(events) - 1, 1))
-        e.at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, i % 60)))
+        at = dt.datetime.combine(anchors[i], dt.time(10)) + dt.timedelta(seconds=10 * i)
+        e.at = timezone.make_aware(at)
     ProjectEvent.objects.bulk_update(events, ["at"])
+
+    def warp(at: dt.datetime | None) -> dt.datetime | None:
+        """The story's time of something the actions stamped at real time `at`: that of the
+        first project event recorded with it or after it."""
+        if at is None:
+            return None
+        i = min(bisect.bisect_left(real, at), len(events) - 1)
+        return events[i].at
+
+    _warp_rows(project, warp, clock)
     states = [e for e in events if e.kind == "state"]
     Project.objects.filter(pk=project.pk).update(
         created_at=events[0].at,
         state_changed_at=states[-1].at if states else events[0].at,
+        accounts_published_at=warp(project.accounts_published_at),
         started_on=(
             next((e.at.date() for e in states if e.to_state == "construction"), None)
             if project.started_on
@@ -61,13 +108,6 @@ def _backdate(project: Project, clock: Clock) -> None:
             else None
         ),
     )
-    for survey in Survey.objects.filter(project=project):
-        accepted = next((e.at for e in states if e.to_state == "accepted"), clock.end_at())
-        Survey.objects.filter(pk=survey.pk).update(
-            opened_at=accepted - dt.timedelta(days=20),
-            closes_on=(accepted - dt.timedelta(days=2)).date(),
-            closed_at=accepted - dt.timedelta(days=1) if survey.closed_at else None,
-        )
     # The residents behind its topics were told of each step when it happened, and read it.
     url = reverse("renewal:portal_project", kwargs={"pk": project.pk})
     notes = list(Notification.objects.filter(url=url).order_by("user_id", "id"))
@@ -79,8 +119,44 @@ def _backdate(project: Project, clock: Clock) -> None:
             note.created_at = step.at + dt.timedelta(minutes=5)
             note.read_at = note.created_at + dt.timedelta(hours=20)
     Notification.objects.bulk_update(notes, ["created_at", "read_at"])
-    # Payments approved "today" by the actions happened before acceptance in the story.
-    LedgerEntry.objects.filter(project=project, booked_on__gt=clock.end).update(booked_on=clock.end)
+
+
+def _warp_rows(project: Project, warp, clock: Clock) -> None:
+    """Move the project's rows stamped at real time into the story's time."""
+    stamped = (
+        (FundingSource.objects.filter(project=project), ("created_at",)),
+        (ShareScheme.objects.filter(project=project), ("created_at",)),
+        (PaymentRequest.objects.filter(project=project), ("created_at", "decided_at")),
+        (LedgerEntry.objects.filter(project=project), ("created_at",)),
+        (ProjectAttachment.objects.filter(project=project), ("created_at",)),
+        (Milestone.objects.filter(project=project), ("created_at",)),
+        (WorkItem.objects.filter(project=project), ("created_at",)),
+        (ProgressReport.objects.filter(work_item__project=project), ("at",)),
+        (MaintenanceTask.objects.filter(project=project), ("created_at",)),
+        (Volunteer.objects.filter(project=project), ("created_at",)),
+        (SupervisionGroup.objects.filter(project=project), ("created_at",)),
+        (GroupMember.objects.filter(group__project=project), ("created_at",)),
+        (Inspection.objects.filter(project=project), ("created_at",)),
+        (InspectionPhoto.objects.filter(inspection__project=project), ("created_at",)),
+        (SignOff.objects.filter(project=project), ("created_at",)),
+        (Survey.objects.filter(project=project), ("created_at", "opened_at", "closed_at")),
+        (SurveyAnswer.objects.filter(survey__project=project), ("answered_at",)),
+    )
+    for rows, fields in stamped:
+        rows = list(rows)
+        for row in rows:
+            for name in fields:
+                setattr(row, name, warp(getattr(row, name)))
+        if rows:
+            type(rows[0]).objects.bulk_update(rows, fields, batch_size=500)
+    # Dates the actions took as today: a payment is booked when approved, a survey closes when
+    # closed; a problem found was fixed and closed a day a step.
+    for entry in LedgerEntry.objects.filter(project=project, booked_on__gt=clock.end):
+        LedgerEntry.objects.filter(pk=entry.pk).update(booked_on=entry.created_at.date())
+    for survey in Survey.objects.filter(project=project, closed_at__isnull=False):
+        Survey.objects.filter(pk=survey.pk).update(closes_on=survey.closed_at.date())
+    for item in RectificationItem.objects.filter(inspection__project=project):
+        _backdate_item(item)
 
 
 def _pay(builder: Builder, project: Project, story: Story) -> None:
@@ -110,6 +186,17 @@ def _pay(builder: Builder, project: Project, story: Story) -> None:
             actions.payment_decide(actor=approver, payment=payment, approve=True, note="同意支付")
 
 
+def _council_day(today: dt.date) -> dt.date:
+    """A week before the first project the council's decision let reach 已决策."""
+    days = []
+    for story in WUFUYUAN_STORIES:
+        steps = LIFECYCLE.index(story.state)
+        if steps >= LIFECYCLE.index(ProjectState.DECIDED):
+            clock = Clock(today, story.months_ago, steps + 3)
+            days.append(clock.start + dt.timedelta(days=clock.step * 2))
+    return min(days, default=today) - dt.timedelta(days=7)
+
+
 def build_wufuyuan(compound: Compound, users: dict[str, User], today: dt.date) -> list[Project]:
     builder = Builder(compound, users, today)
     decided = [
@@ -118,7 +205,7 @@ def build_wufuyuan(compound: Compound, users: dict[str, User], today: dt.date) -
         if LIFECYCLE.index(story.state) >= LIFECYCLE.index(ProjectState.DECIDED)
         for t in Topic.objects.filter(compound=compound, title=story.title, state="project")
     ]
-    builder.meeting = builder.council(decided, today - dt.timedelta(days=30 * 25))
+    builder.meeting = builder.council(decided, _council_day(today))
     made = []
     for story in WUFUYUAN_STORIES:
         project = (
@@ -149,12 +236,11 @@ def build_wufuyuan(compound: Compound, users: dict[str, User], today: dt.date) -
                 quantities=[actions.QuantityEntry(*q) for q in story.quantities],
             ),
         )
-        project = builder.to_state(project, story, clock)
+        project = builder.to_state(project, story, clock, pay=partial(_pay, builder, story=story))
         if story.extra.get("lift"):
             _lift_shares(builder, project, buildings)
         if story.state == ProjectState.CONSTRUCTION:
             _under_construction(builder, project, story, today)
-        _pay(builder, project, story)
         if story.published:
             actions.accounts_publish(actor=builder.staff, project=project)
         _backdate(project, clock)
@@ -317,6 +403,28 @@ def _rectification_list(builder: Builder, compound: Compound, today: dt.date) ->
         work_days=5,
         location="后门",
     )
+    for item in RectificationItem.objects.filter(compound=compound, inspection__isnull=True):
+        _backdate_item(item)
+
+
+def _backdate_item(item: RectificationItem) -> None:
+    """An item was entered on the day it was found, and each later step came a day
+    after the one before."""
+    events = list(item.events.order_by("id"))
+    start = timezone.make_aware(dt.datetime.combine(item.found_on, dt.time(9)))
+    for n, event in enumerate(events):
+        event.at = start + dt.timedelta(days=n, minutes=5)
+    RectificationEvent.objects.bulk_update(events, ["at"])
+
+    def day(state: str) -> dt.date | None:
+        return next((e.at.date() for e in reversed(events) if e.to_state == state), None)
+
+    RectificationItem.objects.filter(pk=item.pk).update(
+        created_at=start,
+        state_changed_at=events[-1].at if events else start,
+        rectified_on=item.rectified_on and day("rectified"),
+        closed_on=item.closed_on and day("closed"),
+    )
 
 
 def build_others(users: dict[str, User], today: dt.date) -> list[Project]:
@@ -349,8 +457,7 @@ def build_others(users: dict[str, User], today: dt.date) -> list[Project]:
             (),
             (Money(GOV, G, budget, budget, budget if state == "accepted" else Y(0), REF),),
         )
-        project = builder.to_state(project, story, clock)
-        _pay(builder, project, story)
+        project = builder.to_state(project, story, clock, pay=partial(_pay, builder, story=story))
         if code.endswith("-DG"):
             late = today - dt.timedelta(days=25)
             actions.milestone_add(
