@@ -64,6 +64,7 @@ bench: $(VENV) system-deps
 	@scripts/with-postgres.sh $(PY) bench/open311.py
 	@$(PY) bench/notices.py
 	@$(PY) bench/votes.py
+	@$(PY) bench/renewal.py
 
 lint: $(VENV)
 	@$(RUFF) check .

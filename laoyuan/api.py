@@ -33,6 +33,7 @@ api.add_router(
 )  # owners' votes and the resident's ballots
 api.add_router("/", "laoyuan.decisions.plan_api.router")  # planned meetings, notices, sign-in
 api.add_router("/", "laoyuan.cases.api.router")  # case work (工单)
+api.add_router("/", "laoyuan.renewal.api.router")  # renovation projects, money, supervision
 
 # The OpenAPI schema is the same for the life of the process, and building it takes about a
 # second with this many operations: build it once per path prefix (the docs page waits for it).

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "laoyuan.notices",
     "laoyuan.cases",
     "laoyuan.open311",
+    "laoyuan.renewal",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,9 @@ LAOYUAN_PERIODIC_TASKS = [
     ("laoyuan.cases.tasks.sweep_deadlines", env_int("LAOYUAN_CASES_SWEEP_SECONDS", 60)),
     # Public notices whose period has ended close with their record (every five minutes).
     ("laoyuan.notices.tasks.close_due_notices", env_int("LAOYUAN_NOTICES_CLOSE_SECONDS", 300)),
+    # Rectification items of renovation projects past their deadline: their recorders are told
+    # once a day.
+    ("laoyuan.renewal.tasks.remind_overdue", env_int("LAOYUAN_RENEWAL_REMIND_SECONDS", 86400)),
 ]
 
 # Open311 GeoReport v2 (laoyuan.open311): the discovery document's contact line, and whether the

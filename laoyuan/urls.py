@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("laoyuan.notices.urls")),
     path("", include("laoyuan.cases.urls")),
     path("", include("laoyuan.open311.urls")),
+    path("", include("laoyuan.renewal.urls")),
 ]

@@ -143,6 +143,44 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A resident reads the notices of her place and files objections (异议) on the portal.
     "portal.object": frozenset({Role.RESIDENT}),
+    # --- Renovation (老旧小区改造, laoyuan.renewal) ---
+    # See the project library, funding and accounts, supervision, check-ups and the portfolio.
+    "renewal.view": STAFF_ROLES,
+    # Put projects in the library and move them through their lifecycle; schedules, the
+    # supervision group, acceptance, surveys and maintenance; the rectification list.
+    "renewal.manage": frozenset(
+        {Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.PARTY_SECRETARY}
+    ),
+    # Record funding: sources and pledges, money received, residents' shares, payment requests.
+    "renewal.funds": frozenset({Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.PROPERTY_STAFF}),
+    # Approve or refuse a payment someone else asked for (the second key, 双人审批).
+    "renewal.approve": frozenset({Role.STREET_OFFICIAL, Role.OWNERS_COMMITTEE}),
+    # Record supervision inspections and the problems they find.
+    "renewal.inspect": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.OWNERS_COMMITTEE,
+        }
+    ),
+    # Report rectification items in progress or done (those responsible, and the staff).
+    "renewal.rectify": frozenset(
+        {
+            Role.STREET_OFFICIAL,
+            Role.COMMUNITY_WORKER,
+            Role.GRID_WORKER,
+            Role.PARTY_SECRETARY,
+            Role.PROPERTY_STAFF,
+        }
+    ),
+    # Keep the infrastructure inventory and record check-ups (城市体检).
+    "renewal.checkup": frozenset(
+        {Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.PROPERTY_STAFF}
+    ),
+    # A resident follows her compound's projects, volunteers to supervise, answers the survey.
+    "portal.renewal": frozenset({Role.RESIDENT}),
 }
 
 

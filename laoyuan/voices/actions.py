@@ -757,6 +757,12 @@ def topic_transition(*, actor: User, topic: Topic, to_state: str, outcome: Outco
         note=clean["note"] or clean["decision"] or clean["answer"] or clean["reason"],
         data=outcome.extra,
     )
+    if to_state == TopicState.PROJECT:
+        # The project library (改造项目库) is renewal's: the topic joins the project named in
+        # outcome.extra["project"], or a new one made from it, in this same transaction.
+        from laoyuan.renewal.actions import topic_into_library
+
+        topic_into_library(actor=actor, topic=topic, project_id=outcome.extra.get("project"))
     audit_log(
         actor=actor,
         action="topic.transition",

@@ -487,7 +487,7 @@ def _refresh_statistics() -> None:
 
     tables = [
         m._meta.db_table
-        for label in ("registry", "voices", "decisions", "cases")
+        for label in ("registry", "voices", "decisions", "cases", "renewal")
         for m in apps.get_app_config(label).get_models()
     ]
     with connection.cursor() as cursor:
@@ -506,15 +506,17 @@ def reset_demo() -> None:
     _refresh_statistics()
     try:
         with transaction.atomic():
-            # Open311 submissions, then the cases (they point at voices, topics and decisions)
-            # and the owners' votes (at meetings and topics) go first, then the residents'
-            # voices, topics and meetings.
+            # Open311 submissions, the renovation, then the cases (they point at voices, topics
+            # and decisions) and the owners' votes (at meetings and topics) go first, then the
+            # residents' voices, topics and meetings.
             from laoyuan.cases.demo import reset_cases_demo
             from laoyuan.decisions.votes.demo import reset_votes_demo
             from laoyuan.open311.demo import reset_open311_demo
+            from laoyuan.renewal.demo import reset_renewal_demo
             from laoyuan.voices.demo import reset_voices_demo
 
             reset_open311_demo()
+            reset_renewal_demo()
             reset_cases_demo()
             reset_votes_demo()
             reset_voices_demo()
@@ -578,6 +580,10 @@ def load_demo(*, reset: bool = False, today: dt.date | None = None) -> DemoRepor
         from laoyuan.open311.demo import load_open311_demo
 
         report.voices += load_open311_demo(today=today)
+        # The renovation of the demo (laoyuan.renewal.demo), built on the voices' topics.
+        from laoyuan.renewal.demo import load_renewal_demo
+
+        report.voices += load_renewal_demo(today=today)
         _refresh_statistics()
         for d in DEMO_DISTRICTS:
             district = District.objects.get(code=d.code)

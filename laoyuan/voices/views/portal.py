@@ -217,7 +217,7 @@ def portal_voices(request: HttpRequest) -> HttpResponse:
     voices = (
         queries.my_voices(request.user)
         .select_related("topic__merged_into", "building")
-        .prefetch_related("photos")
+        .prefetch_related("photos", "topic__renewal_projects")
     )
     page = paginate(request, voices, per_page=VOICES_PER_PAGE)
     for voice in page.object_list:
