@@ -113,9 +113,7 @@ def _without_nul(values: QueryDict) -> QueryDict:
         if "\x00" in name or any("\x00" in item for item in items):
             raise Open311Error(
                 400,
-                _("参数“{name}”含有空字符（NUL），请去掉后再试。").format(
-                    name=name.replace("\x00", "")[:40]
-                ),
+                _("{name} 不能包含控制字符。").format(name=name.replace("\x00", "")[:40]),
             )
     return values
 
