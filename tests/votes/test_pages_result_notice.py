@@ -156,3 +156,20 @@ def test_a_withdrawn_notice_shows_as_withdrawn_and_may_be_replaced(world, login,
     assert reverse("decisions:vote_notice", args=[vote.pk]) in page
     assert client.post(reverse("decisions:vote_notice", args=[vote.pk]), _form()).status_code == 302
     assert Notice.objects.filter(state="published").count() == 1
+
+
+def test_the_form_reads_in_english(world, login, lift):
+    from tests.core.test_languages import in_english
+    from tests.votes.test_pages_english import chinese_left
+
+    vote, _jia = lift
+    client = in_english(login(world.li))
+    page = text(client.get(reverse("decisions:vote_notice", args=[vote.pk])))
+    assert "Publish the result" in page and "Additional note (optional)" in page
+    data = {"屋面维修方案表决表决结果公示", "屋面维修方案表决", "五福苑（5栋）", "中文", "李社工"}
+    assert chinese_left(page, data) == set()
+    # a refusal reads in English too
+    page = text(
+        client.post(reverse("decisions:vote_notice", args=[vote.pk]), _form(period_days=""))
+    )
+    assert "Please enter the number of days of the notice." in page

@@ -54,6 +54,10 @@ def vote_notice(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("notices:notice", pk=notice.pk)
+    buildings = list(vote.buildings.all())
+    target = vote.compound.name
+    if buildings:
+        target += "（" + "、".join(str(b) for b in buildings) + "）"
     return render(
         request,
         "decisions/votes/notice.html",
@@ -63,7 +67,7 @@ def vote_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "refusal": publishing.refusal(vote),
             "sheet": result_of(vote),
             "title": publishing.notice_title(vote),
-            "buildings": list(vote.buildings.all()),
+            "target": target,
             "crumbs": crumbs(_("公示表决结果"), vote),
         },
     )
