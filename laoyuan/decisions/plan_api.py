@@ -34,10 +34,10 @@ from laoyuan.decisions.schemas import (
     HoldIn,
     MeetingChangeIn,
     MeetingDetailOut,
+    MeetingNoticeIn,
+    MeetingNoticeOut,
     MeetingPlanIn,
     MinutesIn,
-    NoticeIn,
-    NoticeOut,
     PortalMeetingOut,
     ResolutionIn,
     ResolutionNoticeIn,
@@ -142,12 +142,14 @@ def meeting_change(
 
 @router.post(
     "/meetings/{meeting_id}/notices",
-    response={201: NoticeOut},
+    response={201: MeetingNoticeOut},
     tags=MEETINGS,
     summary="登记会议通知",
     description="通知何时、以什么方式发出，张贴在哪里。业主大会的通知须在会议日期15日以前。",
 )
-def meeting_notice(request: HttpRequest, payload: NoticeIn, meeting_id: int = _pk("会议编号")):
+def meeting_notice(
+    request: HttpRequest, payload: MeetingNoticeIn, meeting_id: int = _pk("会议编号")
+):
     user = _user(request)
     notice = plan_actions.meeting_notice(
         actor=user, meeting=_planning(user, meeting_id), notice=_notice(payload)

@@ -106,7 +106,7 @@ class AgendaOut(Schema):
     note: str
 
 
-class NoticeOut(Schema):
+class MeetingNoticeOut(Schema):
     id: int
     noticed_on: dt.date
     for_date: dt.date = Field(description="通知的会议日期")
@@ -151,7 +151,7 @@ class MeetingDetailOut(MeetingOut):
     cancel_reason: str
     notice_problem: str = Field(description="业主大会通知不足时的说明；为空则没有问题")
     agenda: list[AgendaOut]
-    notices: list[NoticeOut]
+    notices: list[MeetingNoticeOut]
     attendee_list: list[AttendeeOut]
     topic_list: list[MeetingTopicOut]
     decision_list: list[DecisionOut]
@@ -226,7 +226,7 @@ class DecisionCreateIn(Schema):
     deadline: dt.date = Field(description="完成时限，不早于开会日期")
 
 
-class NoticeIn(Schema):
+class MeetingNoticeIn(Schema):
     """The notice of a meeting: when it went out, how, where it was posted."""
 
     model_config = ConfigDict(extra="forbid")
@@ -260,7 +260,7 @@ class MeetingPlanIn(Schema):
         default_factory=list, description="只涉及这些楼栋；空为全小区"
     )
     agenda: Many(AgendaIn, most=50, least=0) = Field(default_factory=list)
-    notice: NoticeIn | None = Field(None, description="已经发出的通知")
+    notice: MeetingNoticeIn | None = Field(None, description="已经发出的通知")
 
 
 class MeetingChangeIn(Schema):

@@ -105,10 +105,13 @@ class BatchFilter(Schema):
     compound: str | None = Field(None, max_length=32, description="小区编码")
 
 
+class ImportPageInput(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
 class Page(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0, le=10**9)
+    Input = ImportPageInput  # its own name: the API's Page.Input is another schema
 
 
 class Message(Schema):

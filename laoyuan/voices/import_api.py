@@ -98,27 +98,27 @@ class VoiceImportOut(Schema):
     error_message: str
 
 
-class ProblemOut(Schema):
+class VoiceImportProblemOut(Schema):
     column: str = Field(description="文件中的列名；空表示整行")
     reason: str
     value: str = Field(description="填写的内容（已去除电话、证件号）")
 
 
-class RowErrorOut(Schema):
+class VoiceImportRowErrorOut(Schema):
     row_number: int = Field(description="Excel 中的行号")
-    problems: list[ProblemOut]
+    problems: list[VoiceImportProblemOut]
 
 
-class ErrorsPage(Schema):
+class VoiceImportErrorsPage(Schema):
     count: int
     offset: int
     limit: int
-    items: list[RowErrorOut]
+    items: list[VoiceImportRowErrorOut]
 
 
 class VoiceImportDetailOut(VoiceImportOut):
     sample: list[SampleVoiceOut] = Field(description="将导入的前20条意见及建议分类")
-    errors: ErrorsPage
+    errors: VoiceImportErrorsPage
 
 
 class ColumnsIn(Schema):

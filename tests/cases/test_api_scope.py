@@ -152,9 +152,12 @@ CALLS = {
         f"/cases/{_c(o, 'assigned')}/notices",
         {"demand": "限期办结", "due_on": SOON},
     ),
-    ("GET", "/notices"): lambda o: (f"/notices?compound={o['compound'].pk}", None),
-    ("POST", "/notices/{notice_id}/answer"): lambda o: (
-        f"/notices/{_c(o, 'notice')}/answer",
+    ("GET", "/supervision-notices"): lambda o: (
+        f"/supervision-notices?compound={o['compound'].pk}",
+        None,
+    ),
+    ("POST", "/supervision-notices/{notice_id}/answer"): lambda o: (
+        f"/supervision-notices/{_c(o, 'notice')}/answer",
         {"answer": "已安排"},
     ),
     ("GET", "/parties"): lambda o: (f"/parties?street={o['party'].street_id}", None),
@@ -216,7 +219,7 @@ CALLS = {
 LISTS = {
     ("GET", "/cases"),
     ("GET", "/cases/board"),
-    ("GET", "/notices"),
+    ("GET", "/supervision-notices"),
     ("GET", "/parties"),
     ("GET", "/portal/cases"),
 }
@@ -228,7 +231,7 @@ INSIDER = {
     ("POST", "/cases/{case_id}/pause"): "staff",
     ("POST", "/cases/{case_id}/resume"): "staff",
     ("POST", "/cases/{case_id}/solve"): "staff",
-    ("POST", "/notices/{notice_id}/answer"): "staff",
+    ("POST", "/supervision-notices/{notice_id}/answer"): "staff",
     ("POST", "/parties/{party_id}/members"): "wang",
     ("POST", "/parties/{party_id}/members/remove"): "wang",
     ("PUT", "/service-levels/{street_id}/{category_code}"): "wang",

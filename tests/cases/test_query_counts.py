@@ -85,7 +85,7 @@ PAGES = [
     ("li", API + "/cases/{case}"),
     ("li", API + "/cases/board?all=true"),
     ("wang", API + "/cases/statistics?since=2026-01-01&until=2026-12-31"),
-    ("li", API + "/notices"),
+    ("li", API + "/supervision-notices"),
     ("li", API + "/parties"),
     ("li", API + "/parties/{party}"),
     ("li", API + "/case-categories?street={street}"),

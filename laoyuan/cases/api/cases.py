@@ -23,20 +23,20 @@ from laoyuan.cases.api.schemas import (
     CaseFilters,
     CaseOpenIn,
     CaseOut,
+    CaseReasonIn,
+    CaseRevealOut,
     NoteIn,
-    NoticeAnswerIn,
-    NoticeFilters,
-    NoticeIn,
-    NoticeOut,
     PartyIdIn,
     PauseIn,
     RateIn,
-    ReasonIn,
     RequiredNoteIn,
-    RevealOut,
     ReviewIn,
     StatsOut,
     StatsQuery,
+    SupervisionNoticeAnswerIn,
+    SupervisionNoticeFilters,
+    SupervisionNoticeIn,
+    SupervisionNoticeOut,
     TransferIn,
 )
 from laoyuan.cases.models import Case, EventKind, Step
@@ -392,7 +392,7 @@ _post_step(
 _post_step(
     "return",
     "退回派单人",
-    ReasonIn,
+    CaseReasonIn,
     lambda u, c, p: actions.case_return(actor=u, case=c, reason=p.reason),
 )
 _post_step(
@@ -461,7 +461,7 @@ _post_step(
 _post_step(
     "cancel",
     "撤销",
-    ReasonIn,
+    CaseReasonIn,
     lambda u, c, p: actions.case_cancel(actor=u, case=c, reason=p.reason),
 )
 
@@ -488,7 +488,7 @@ def case_photos(
 
 @router.post(
     "/cases/{case_id}/reveal",
-    response=RevealOut,
+    response=CaseRevealOut,
     tags=CASES,
     summary="查看反映人的完整电话（留痕）",
 )
@@ -500,12 +500,14 @@ def case_reveal(request: HttpRequest, case_id: int = _pk("工单编号")):
 
 @router.post(
     "/cases/{case_id}/notices",
-    response={201: NoticeOut},
+    response={201: SupervisionNoticeOut},
     tags=CASES,
     summary="签发督办单",
     description="社区或街道向责任方签发督办单，写明要求和书面反馈期限（最多90天）。",
 )
-def notice_issue(request: HttpRequest, payload: NoticeIn, case_id: int = _pk("工单编号")):
+def notice_issue(
+    request: HttpRequest, payload: SupervisionNoticeIn, case_id: int = _pk("工单编号")
+):
     user = _user(request)
     case = _case(user, case_id)
     notice = actions.notice_issue(
@@ -515,14 +517,14 @@ def notice_issue(request: HttpRequest, payload: NoticeIn, case_id: int = _pk("�
 
 
 @router.get(
-    "/notices",
-    response=list[NoticeOut],
+    "/supervision-notices",
+    response=list[SupervisionNoticeOut],
     tags=CASES,
     summary="督办单列表",
     description="最新的在前。",
 )
 @paginate(Page)
-def notice_list(request: HttpRequest, filters: Query[NoticeFilters]):
+def notice_list(request: HttpRequest, filters: Query[SupervisionNoticeFilters]):
     qs = queries.notices_for(_user(request)).select_related("issued_by")
     if filters.compound:
         qs = qs.filter(case__compound_id=filters.compound)
@@ -534,13 +536,13 @@ def notice_list(request: HttpRequest, filters: Query[NoticeFilters]):
 
 
 @router.post(
-    "/notices/{notice_id}/answer",
-    response=NoticeOut,
+    "/supervision-notices/{notice_id}/answer",
+    response=SupervisionNoticeOut,
     tags=CASES,
     summary="书面反馈督办单",
 )
 def notice_answer(
-    request: HttpRequest, payload: NoticeAnswerIn, notice_id: int = _pk("督办单编号")
+    request: HttpRequest, payload: SupervisionNoticeAnswerIn, notice_id: int = _pk("督办单编号")
 ):
     user = _user(request)
     notice = queries.notice_or_404(user, notice_id)

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from laoyuan.cases import actions, queries
 from laoyuan.cases.api.base import CASES, _pk, _user, renamed, router
 from laoyuan.cases.api.schemas import (
+    CaseRevealOut,
     CategoryOut,
     CategoryQuery,
     ContactIn,
@@ -24,7 +25,6 @@ from laoyuan.cases.api.schemas import (
     PartyPatchIn,
     PortalCaseIn,
     RateIn,
-    RevealOut,
     ServiceLevelIn,
 )
 from laoyuan.cases.models import CaseState, Category, PartyContact, ServiceLevel
@@ -161,7 +161,7 @@ def _contact(user: User, contact_id: int) -> PartyContact:
 
 @router.post(
     "/party-contacts/{contact_id}/reveal",
-    response=RevealOut,
+    response=CaseRevealOut,
     tags=CASES,
     summary="查看联系人的完整电话（留痕）",
 )

@@ -131,7 +131,7 @@ class ClockOut(Schema):
     left_seconds: int | None = Field(description="剩余的工作时间（秒）；负数为已逾期")
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     id: int
     at: dt.datetime
     kind: str
@@ -149,12 +149,12 @@ class EventOut(Schema):
     photo_ids: list[int]
 
 
-class EventPage(Schema):
-    items: list[EventOut]
+class CaseEventPage(Schema):
+    items: list[CaseEventOut]
     count: int
 
 
-class NoticeOut(Schema):
+class SupervisionNoticeOut(Schema):
     id: int
     case_id: int
     number: str
@@ -187,8 +187,10 @@ class CaseDetailOut(CaseOut):
     reporter: ReporterOut
     clocks: list[ClockOut]
     actions: list[str] = Field(description="调用者现在可以做的办理环节")
-    supervision_notices: list[NoticeOut]
-    timeline: EventPage = Field(description="办理记录（按时间），分页见 events_limit/events_offset")
+    supervision_notices: list[SupervisionNoticeOut]
+    timeline: CaseEventPage = Field(
+        description="办理记录（按时间），分页见 events_limit/events_offset"
+    )
     rating_comment: str
     public_url: str = Field(description="公开的办理进度页（不含个人信息）")
 
@@ -253,7 +255,7 @@ class RequiredNoteIn(Schema):
     note: NoteText
 
 
-class ReasonIn(Schema):
+class CaseReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: NoteText
 
@@ -283,23 +285,23 @@ class ReviewIn(Schema):
     party_id: Id | None = None
 
 
-class NoticeIn(Schema):
+class SupervisionNoticeIn(Schema):
     model_config = ConfigDict(extra="forbid")
     demand: NoteText
     due_on: dt.date
 
 
-class NoticeAnswerIn(Schema):
+class SupervisionNoticeAnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
     answer: NoteText
 
 
-class NoticeFilters(Schema):
+class SupervisionNoticeFilters(Schema):
     answered: bool | None = None
     compound: Id | None = None
 
 
-class RevealOut(Schema):
+class CaseRevealOut(Schema):
     value: str
     logged: bool = True
 
