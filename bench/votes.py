@@ -17,8 +17,9 @@ a portal account. Then it prints, with PASS/FAIL against the targets:
   only the counted column) — median / p95 over `--runs` runs, target < 50 ms;
 - the running participation (`tally.participation`), median / p95;
 - closing and counting (once), and checking the whole chain and roll (`verify`, once);
-- publishing the result as a public notice (once: the result PDF rendered and attached, the
-  owners with accounts told), and the closed vote's page listing it;
+- publishing the result as a public notice (once, WeasyPrint already loaded: the result PDF
+  rendered and attached, the notice published, the owners with accounts told in-app), and the
+  closed vote's page listing it;
 - the vote page, the roll page and the result API through django.test.Client: median server
   time and the number of queries.
 
@@ -115,8 +116,9 @@ def run_one(units: int, ballots_n: int, runs: int) -> int:
     from laoyuan.core.models import Notification, Role, RoleAssignment, User
     from laoyuan.decisions import plan_actions
     from laoyuan.decisions.models import MeetingKind, NoticeChannel
-    from laoyuan.decisions.votes import actions, ballots, chain, publishing, tally
+    from laoyuan.decisions.votes import actions, ballots, chain, exports, publishing, tally
     from laoyuan.decisions.votes.models import Ballot, Matter, RollOwner, Vote, VotingPerson
+    from laoyuan.decisions.votes.results import result_of
     from laoyuan.decisions.votes.tasks import notify_owners
     from laoyuan.decisions.votes.verification import verify
     from laoyuan.registry.models import (
@@ -359,6 +361,8 @@ def run_one(units: int, ballots_n: int, runs: int) -> int:
     )
 
     # --- publish the result as a public notice ---------------------------------------------------
+    # WeasyPrint is imported on the first PDF of a process (seconds): a running server has.
+    exports.result_pdf(result_of(vote))
     publish_ms, notice = _timed(lambda: publishing.vote_publish_result(actor=organiser, vote=vote))
     told = Notification.objects.filter(
         url=reverse("notices:portal_notice", args=[notice.pk])

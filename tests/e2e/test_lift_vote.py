@@ -188,7 +188,7 @@ def test_a_lift_vote_for_one_building(page, e2e_world, sign_in, tmp_path):
     page.get_by_role("button", name="发布公示").click()
     expect(page.get_by_text("已发布表决结果公示")).to_be_visible()
     notice = Notice.objects.get(subject_id=vote.pk, kind="vote_result")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("1栋加装电梯表决表决结果公示")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1栋加装电梯表决结果公示")
     expect(page.get_by_role("link", name=f"表决结果-{vote.pk}.pdf")).to_be_visible()
     expect(page.get_by_role("link", name="1栋加装电梯表决", exact=True)).to_be_visible()
 
@@ -211,7 +211,7 @@ def test_a_lift_vote_for_one_building(page, e2e_world, sign_in, tmp_path):
     sign_in(page, w.liu)
     page.goto(reverse("decisions:portal_vote", args=[vote.pk]))
     expect(page.get_by_text("结果：通过")).to_be_visible()
-    page.get_by_role("link", name="1栋加装电梯表决表决结果公示").click()
+    page.get_by_role("link", name="1栋加装电梯表决结果公示").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("表决结果公示")
     page.get_by_label("您的异议").fill("请公布纸质表决票，方便业主核对。")
     page.get_by_role("button", name="提交异议").click()

@@ -52,7 +52,7 @@ def test_the_result_is_published_and_the_vote_says_by_which_notice(world, login,
     notice = Notice.objects.get()
     assert answer == {
         "id": notice.pk,
-        "title": "屋面维修方案表决表决结果公示",
+        "title": "屋面维修方案表决结果公示",
         "state": "published",
         "state_label": "已发布",
         "starts_on": tomorrow.isoformat(),

@@ -166,7 +166,7 @@ def test_the_form_reads_in_english(world, login, lift):
     client = in_english(login(world.li))
     page = text(client.get(reverse("decisions:vote_notice", args=[vote.pk])))
     assert "Publish the result" in page and "Additional note (optional)" in page
-    data = {"屋面维修方案表决表决结果公示", "屋面维修方案表决", "五福苑（5栋）", "中文", "李社工"}
+    data = {"屋面维修方案表决结果公示", "屋面维修方案表决", "五福苑（5栋）", "中文", "李社工"}
     assert chinese_left(page, data) == set()
     # a refusal reads in English too
     page = text(

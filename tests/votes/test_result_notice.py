@@ -57,7 +57,7 @@ def test_the_result_of_a_closed_vote_is_published_as_a_notice(world, lift):
     # then a published vote-result notice of building 5 points at the vote
     assert notice.state == NoticeState.PUBLISHED
     assert notice.kind == NoticeKind.VOTE_RESULT
-    assert notice.title == "屋面维修方案表决表决结果公示"
+    assert notice.title == "屋面维修方案表决结果公示"
     assert notice.compound == world.wufuyuan
     assert [b.number for b in notice.buildings.all()] == ["5"]
     assert notice.subject == vote and notice.subject_label == vote.title
