@@ -80,7 +80,7 @@ def refusal(vote: Vote) -> str:
 
 
 def notice_title(vote: Vote) -> str:
-    """"5栋加装电梯表决" → "5栋加装电梯表决结果公示"; "屋面维修" → "屋面维修表决结果公示"."""
+    """The notice's title: 5栋加装电梯表决 → 5栋加装电梯表决结果公示, 屋面维修 → 屋面维修表决结果公示."""
     said = vote.title.endswith(("表决", "征询", "投票"))
     suffix = "结果公示" if said else "表决结果公示"
     return vote.title[: TITLE_MAX - len(suffix)] + suffix
