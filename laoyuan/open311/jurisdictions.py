@@ -40,6 +40,9 @@ def resolve(raw: str | None) -> Jurisdiction:
         return _only_district()
     if len(code) > ID_MAX:
         raise Open311Error(404, _not_found(code[:ID_MAX] + "…"))
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in code):
+        # no code holds a control character (and PostgreSQL refuses NUL in a query)
+        raise Open311Error(404, _not_found(code.encode("unicode_escape").decode("ascii")))
     rows = list(
         Street.objects.filter(Q(district__code=code) | Q(code=code))
         .order_by("code")

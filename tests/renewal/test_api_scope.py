@@ -99,7 +99,9 @@ def _id(o, key):
 CALLS = {
     ("GET", "/renewal/item-types"): lambda o: ("/renewal/item-types", None),
     ("GET", "/renewal/projects"): lambda o: (
-        f"/renewal/projects?compound={_id(o, 'project')}",
+        # the project exists; the filter is its compound's id (not the project's: equal on a
+        # fresh SQLite database, different on PostgreSQL)
+        f"/renewal/projects?compound={o['project'].compound_id}",
         None,
     ),
     ("POST", "/renewal/projects"): lambda o: (

@@ -106,9 +106,23 @@ def resource(*methods: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def _without_nul(values: QueryDict) -> QueryDict:
+    """No field we read may hold a NUL character: none is meaningful, and PostgreSQL refuses
+    one in a query's text (a server error instead of the spec's 400)."""
+    for name, items in values.lists():
+        if "\x00" in name or any("\x00" in item for item in items):
+            raise Open311Error(
+                400,
+                _("参数“{name}”含有空字符（NUL），请去掉后再试。").format(
+                    name=name.replace("\x00", "")[:40]
+                ),
+            )
+    return values
+
+
 def _query(request: HttpRequest) -> QueryDict:
     try:
-        return request.GET
+        return _without_nul(request.GET)
     except _BAD_BODY as exc:
         raise Open311Error(400, _("查询参数无法读取。")) from exc
 
@@ -145,7 +159,7 @@ def service_definition(request: HttpRequest, tail: str) -> HttpResponse:
 def _service_definition(request: HttpRequest, fmt: str, *, code: str) -> HttpResponse:
     """GET services/{service_code}.{format}: the service's attributes."""
     resolve(_query(request).get("jurisdiction_id"))
-    category = catalogue.service_or_error(code)
+    category = catalogue.service_or_error(code.replace("\x00", "\\0"))  # no code holds a NUL
     return answer(fmt, "service_definition", catalogue.definition(category))
 
 
@@ -182,7 +196,7 @@ def _service_request(request: HttpRequest, fmt: str, *, request_id: str) -> Http
     """GET requests/{service_request_id}.{format}: one request (a list of one, as the spec
     shows it)."""
     jurisdiction = resolve(_query(request).get("jurisdiction_id"))
-    case = queries.request_or_error(jurisdiction, request_id)
+    case = queries.request_or_error(jurisdiction, request_id.replace("\x00", "\\0"))
     return answer(fmt, "service_requests", documents.requests([case]))
 
 
@@ -197,7 +211,7 @@ def _form(request: HttpRequest) -> QueryDict:
             ),
         )
     try:
-        return request.POST
+        return _without_nul(request.POST)
     except _BAD_BODY as exc:
         raise Open311Error(400, _("表单内容无法读取（编码或大小不对）。")) from exc
 
