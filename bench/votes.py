@@ -17,6 +17,9 @@ a portal account. Then it prints, with PASS/FAIL against the targets:
   only the counted column) — median / p95 over `--runs` runs, target < 50 ms;
 - the running participation (`tally.participation`), median / p95;
 - closing and counting (once), and checking the whole chain and roll (`verify`, once);
+- publishing the result as a public notice (once, WeasyPrint already loaded: the result PDF
+  rendered and attached, the notice published, the owners with accounts told in-app), and the
+  closed vote's page listing it;
 - the vote page, the roll page and the result API through django.test.Client: median server
   time and the number of queries.
 
@@ -110,11 +113,12 @@ def run_one(units: int, ballots_n: int, runs: int) -> int:
     from django.urls import reverse
     from django.utils import timezone
 
-    from laoyuan.core.models import Role, RoleAssignment, User
+    from laoyuan.core.models import Notification, Role, RoleAssignment, User
     from laoyuan.decisions import plan_actions
     from laoyuan.decisions.models import MeetingKind, NoticeChannel
-    from laoyuan.decisions.votes import actions, ballots, chain, tally
+    from laoyuan.decisions.votes import actions, ballots, chain, exports, publishing, tally
     from laoyuan.decisions.votes.models import Ballot, Matter, RollOwner, Vote, VotingPerson
+    from laoyuan.decisions.votes.results import result_of
     from laoyuan.decisions.votes.tasks import notify_owners
     from laoyuan.decisions.votes.verification import verify
     from laoyuan.registry.models import (
@@ -354,6 +358,29 @@ def run_one(units: int, ballots_n: int, runs: int) -> int:
             f"{vote.chain_length} 条记录",
             "正常" if not problems else "有问题",
         )
+    )
+
+    # --- publish the result as a public notice ---------------------------------------------------
+    # WeasyPrint is imported on the first PDF of a process (seconds): a running server has.
+    exports.result_pdf(result_of(vote))
+    publish_ms, notice = _timed(lambda: publishing.vote_publish_result(actor=organiser, vote=vote))
+    told = Notification.objects.filter(
+        url=reverse("notices:portal_notice", args=[notice.pk])
+    ).count()
+    rows.append(
+        ("公示表决结果（PDF、发布、通知业主）", f"{publish_ms:.0f}", "", f"通知 {told:,} 人", "")
+    )
+    url = reverse("decisions:vote", args=[vote.pk])
+    client.get(url)
+    times, counts = [], set()
+    for _ in range(10):
+        with CaptureQueriesContext(connection) as ctx:
+            elapsed, _r = _timed(lambda: client.get(url))
+        times.append(elapsed)
+        counts.add(len(ctx.captured_queries))
+    median, p95 = _ms(times)
+    rows.append(
+        ("表决页面（已计票、已公示）", f"{median:.1f}", f"{p95:.1f}", f"{max(counts)} 次查询", "")
     )
 
     print(_table([("项目", "中位数 ms", "p95 ms", "数量", "结论"), *rows]))

@@ -283,17 +283,27 @@ class MeetingNotice(models.Model):
 class ResolutionKind(models.TextChoices):
     TOPICS = "topics", _("决定议题（责任方、办法、时限）")
     VOTE = "vote", _("提交业主表决")
+    NOTICE = "notice", _("公示决定事项")
     RECORD = "record", _("其他决议")
 
 
 class Resolution(TimeStamped):
     """A resolution (决议) adopted at a held meeting: it decides topics (its `decisions`), puts
-    a matter to an owners' vote (its `vote`), or is recorded as it was adopted."""
+    a matter to an owners' vote (its `vote`), publishes what was decided as a public notice
+    (公示, its `notice`), or is recorded as it was adopted."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="resolutions")
     number = models.PositiveSmallIntegerField(_("序号"))
     kind = models.CharField(_("类型"), max_length=12, choices=ResolutionKind.choices)
     text = models.TextField(_("决议内容"))
+    notice = models.OneToOneField(
+        "notices.Notice",
+        verbose_name=_("公示"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolution",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -40,6 +40,7 @@ from laoyuan.decisions.schemas import (
     MinutesIn,
     PortalMeetingOut,
     ResolutionIn,
+    ResolutionNoticeIn,
     ResolutionOut,
 )
 from laoyuan.decisions.votes.actions import VoteDraft
@@ -239,6 +240,31 @@ def meeting_cancel(request: HttpRequest, payload: CancelIn, meeting_id: int = _p
     return _detail(user, meeting_id)
 
 
+# The action's field names, as the API names them.
+_RESOLUTION_FIELDS = {
+    "topics": "topic_ids",
+    "title": "notice.title",
+    "starts_on": "notice.starts_on",
+    "period_days": "notice.period_days",
+    "ends_on": "notice.period_days",
+    "working_days": "notice.working_days",
+    "community_wide": "notice.community_wide",
+}
+
+
+def _resolution_notice(payload: ResolutionIn) -> resolutions.ResolutionNotice | None:
+    if payload.kind != ResolutionKind.NOTICE:
+        return None
+    wanted = payload.notice or ResolutionNoticeIn()
+    return resolutions.ResolutionNotice(
+        title=wanted.title,
+        starts_on=wanted.starts_on or timezone.localdate(),
+        period_days=wanted.period_days,
+        working_days=wanted.working_days,
+        community_wide=wanted.community_wide,
+    )
+
+
 @router.post(
     "/meetings/{meeting_id}/resolutions",
     response={201: ResolutionOut},
@@ -246,7 +272,9 @@ def meeting_cancel(request: HttpRequest, payload: CancelIn, meeting_id: int = _p
     summary="记录决议",
     description=(
         "已召开的会议的决议：决定议题（topic_ids、responsible_party、deadline，议题改为已决定）、"
-        "提交业主表决（matter：生成表决草稿，vote_id 指向它）或其他决议。"
+        "提交业主表决（matter：生成表决草稿，vote_id 指向它）、公示决定事项（kind=notice："
+        "以决议内容为正文立即发布公示，notice 给出开始日期、天数和范围，默认今天起7个工作日、"
+        "会议的小区）或其他决议。"
     ),
 )
 def resolution_create(
@@ -288,11 +316,12 @@ def resolution_create(
             responsible_party=payload.responsible_party,
             deadline=payload.deadline,
             vote=draft,
+            notice=_resolution_notice(payload),
         )
     except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "topics" in exc.error_dict:
+        if hasattr(exc, "error_dict"):
             raise ValidationError(
-                {("topic_ids" if k == "topics" else k): v for k, v in exc.message_dict.items()}
+                {_RESOLUTION_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}
             ) from exc
         raise
     return Status(201, queries.meeting_resolutions(meeting).get(pk=made.pk))

@@ -7,6 +7,7 @@ resolution (决议). The rules are the actions'; their Chinese errors go next to
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from laoyuan.decisions.forms import DATE_INVALID, ActionErrors, _date_widget
 from laoyuan.decisions.models import MeetingKind, NoticeChannel, ResolutionKind
 from laoyuan.decisions.plan_actions import AgendaEntry, NoticeEntry
+from laoyuan.decisions.resolutions import ResolutionNotice
 from laoyuan.decisions.votes.models import Matter
 
 TIME_INVALID = _("请填写时间，例如 19:30。")
@@ -235,9 +237,73 @@ class ResolutionForm(ActionErrors, forms.Form):
         error_messages={"invalid_choice": _("请选择表决事项。")},
     )
 
+    # Publishing the resolution (公示决定事项): the notice's title and period, and its place.
+    notice_title = forms.CharField(
+        label=_("公示标题（可不填）"),
+        required=False,
+        max_length=120,
+        help_text=_("不填为“会议名称＋决议公示”。"),
+        error_messages={"max_length": _("标题最多120个字。")},
+    )
+    notice_starts_on = forms.DateField(
+        label=_("公示开始日期"),
+        required=False,
+        widget=_date_widget(),
+        error_messages={"invalid": DATE_INVALID},
+    )
+    notice_period_days = forms.IntegerField(
+        label=_("公示天数"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        error_messages={"invalid": _("公示天数应为整数。")},
+    )
+    notice_working_days = forms.TypedChoiceField(
+        label=_("按什么计算"),
+        required=False,
+        choices=[("1", _("工作日（节假日不计，调休上班日计入）")), ("0", _("自然日"))],
+        coerce=lambda v: v == "1",
+        empty_value=True,
+        widget=forms.RadioSelect,
+    )
+    notice_community_wide = forms.BooleanField(
+        label=_("对全社区公示（不勾选则只对会议的小区或楼栋公示）"), required=False
+    )
+
+    # The action's field names, as this form names them.
+    NOTICE_FIELDS = {
+        "title": "notice_title",
+        "starts_on": "notice_starts_on",
+        "period_days": "notice_period_days",
+        "ends_on": "notice_period_days",
+        "working_days": "notice_working_days",
+        "community_wide": "notice_community_wide",
+    }
+
     def __init__(self, *args, topics: QuerySet, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = topics
         self.fields["kind"].choices = [c for c in ResolutionKind.choices if c[0] in kinds]
         if not self.is_bound:
             self.fields["deadline"].initial = timezone.localdate()
+            self.fields["notice_starts_on"].initial = timezone.localdate()
+            self.fields["notice_period_days"].initial = 7
+            self.fields["notice_working_days"].initial = "1"
+
+    def add_action_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {self.NOTICE_FIELDS.get(k, k): v for k, v in error.message_dict.items()}
+            )
+        super().add_action_errors(error)
+
+    def resolution_notice(self) -> ResolutionNotice | None:
+        data = self.cleaned_data
+        if data.get("kind") != ResolutionKind.NOTICE:
+            return None
+        return ResolutionNotice(
+            title=data.get("notice_title") or "",
+            starts_on=data.get("notice_starts_on"),
+            period_days=data.get("notice_period_days"),
+            working_days=data.get("notice_working_days", True),
+            community_wide=bool(data.get("notice_community_wide")),
+        )

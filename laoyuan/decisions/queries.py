@@ -84,11 +84,11 @@ def meeting_events(meeting: Meeting) -> QuerySet[MeetingEvent]:
 
 
 def meeting_resolutions(meeting: Meeting) -> QuerySet[Resolution]:
-    """The meeting's resolutions, each with the topics it decided and the vote it called
-    (three queries)."""
+    """The meeting's resolutions, each with the topics it decided, the vote it called and the
+    notice it published (two queries)."""
     return (
         Resolution.objects.filter(meeting=meeting)
-        .select_related("created_by", "vote")
+        .select_related("created_by", "vote", "notice")
         .prefetch_related("decisions__topic")
         .order_by("number")
     )

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, model_validator
 
 from laoyuan.decisions.models import AttendeeKind, MeetingKind, NoticeChannel, ResolutionKind
 from laoyuan.decisions.votes.models import Matter
+from laoyuan.decisions.votes.schemas import ResultNoticeOut, result_notice_out
 from laoyuan.registry.schemas import Id, Ref, Text
 from laoyuan.voices.schemas import Many, TopicRef, VoiceText
 
@@ -123,10 +124,15 @@ class ResolutionOut(Schema):
     text: str
     topic_ids: list[int] = Field(description="决定的议题")
     vote_id: int | None = Field(description="提交表决生成的表决（草稿）")
+    notice: ResultNoticeOut | None = Field(description="公示决定事项发布的公示")
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
         return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_notice(obj) -> dict | None:
+        return result_notice_out(obj.notice) if obj.notice_id else None
 
     @staticmethod
     def resolve_topic_ids(obj) -> list[int]:
@@ -299,9 +305,27 @@ class CancelIn(Schema):
     reason: Annotated[VoiceText, Field(min_length=1, max_length=2000)]
 
 
+class ResolutionNoticeIn(Schema):
+    """The public notice a resolution of kind "notice" publishes (its text is the
+    resolution's; its subject the meeting)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text(120) = Field("", description="公示标题；不填为“会议名称＋决议公示”")
+    starts_on: dt.date | None = Field(None, description="公示开始日期，不早于今天；不填为今天")
+    period_days: int = Field(
+        7, ge=1, le=90, description="公示天数（工作日最多60天，自然日最多90天）"
+    )
+    working_days: bool = Field(True, description="true 按工作日（节假日不计）；false 按自然日")
+    community_wide: bool = Field(
+        False, description="true 对全社区公示；false 对会议的小区（或会议的楼栋）公示"
+    )
+
+
 class ResolutionIn(Schema):
     """A resolution of a held meeting: deciding topics (topic_ids, responsible_party,
-    deadline), putting a matter to an owners' vote (matter: a draft vote is made), or other."""
+    deadline), putting a matter to an owners' vote (matter: a draft vote is made), publishing
+    it as a public notice (notice), or other."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -311,6 +335,9 @@ class ResolutionIn(Schema):
     responsible_party: Text(120) = ""
     deadline: dt.date | None = None
     matter: MatterIn | None = Field(None, description="提交表决的事项")
+    notice: ResolutionNoticeIn | None = Field(
+        None, description="公示决定事项（kind=notice）：公示的标题、开始日期、天数和范围"
+    )
 
 
 class PortalMeetingOut(Schema):

@@ -10,7 +10,11 @@
 - the east-gate e-bike shed project, open now: the demo resident `jumin` can read it and
   object from her phone; a paper objection already waits for an answer;
 - a community-wide draft (沙河社区民生实事项目) not yet published, starting in three weeks (its
-  period may run into a year whose holidays are not published yet: the staff see a warning).
+  period may run into a year whose holidays are not published yet: the staff see a warning);
+- the result of building 5's lift vote (the votes demo, `decisions.votes.demo`), published by the
+  owners' committee (业委会) the day after the count through `votes.publishing`, with the
+  result PDF attached, for 7 working days: over, and closed by the system without objections.
+  It is loaded on its own (a demo loaded before it existed gets it too).
 
 Everything goes through the actions (notifications, histories and the audit log are real);
 afterwards the dates are moved back to when it happened in the story. Loading is idempotent: a
@@ -33,6 +37,8 @@ from django.utils import timezone
 from laoyuan.core.audit import audit_log
 from laoyuan.core.models import Notification, User
 from laoyuan.core.pdf import render_pdf
+from laoyuan.decisions.votes import publishing
+from laoyuan.decisions.votes.models import Vote, VoteStatus
 from laoyuan.notices import actions, periods
 from laoyuan.notices.models import (
     Notice,
@@ -338,6 +344,33 @@ def _the_draft(compound: Compound, users: dict[str, User], today: dt.date) -> No
     )
 
 
+LIFT_VOTE_TITLE = "5栋加装电梯表决"
+
+
+def _the_vote_result(compound: Compound, users: dict[str, User], today: dt.date) -> Notice | None:
+    """The lift vote's result, published the day after the count (once: a vote whose result
+    has a notice already is left alone)."""
+    committee = users.get("yeweihui")
+    vote = Vote.objects.filter(
+        compound=compound, title=LIFT_VOTE_TITLE, status=VoteStatus.CLOSED
+    ).first()
+    if committee is None or vote is None or publishing.vote_notices(vote).exists():
+        return None
+    notice = publishing.vote_publish_result(
+        actor=committee,
+        vote=vote,
+        starts_on=today,
+        period_days=7,
+        working_days=True,
+        note="纸质表决票和授权委托书原件存业委会办公室（1栋旁），业主可在工作日查阅。",
+    )
+    counted_on = timezone.localtime(vote.closes_at).date()
+    notice = _move_back(notice, counted_on + dt.timedelta(days=1), published_hour=10)
+    if notice.ends_on < today:
+        _close_back(notice)
+    return notice
+
+
 def demo_figures(compound: Compound) -> dict[str, int]:
     notices = Notice.objects.filter(Q(compound=compound) | Q(community_id=compound.community_id))
     return {
@@ -363,6 +396,7 @@ def load_notices_demo(*, today: dt.date | None = None) -> list[str]:
         _the_shed(compound, users, today)
         _the_draft(compound, users, today)
         audit_log(actor=None, action="demo.notices", obj=compound, changes=demo_figures(compound))
+    _the_vote_result(compound, users, today)
     f = demo_figures(compound)
     return [
         f"五福苑公示：{f['notices']} 条（公示中 {f['open']} 条，已结束 {f['closed']} 条），"

@@ -15,6 +15,7 @@ The API accepts a subject only of a registered kind ("voices.topic", id).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -37,6 +38,9 @@ class SubjectKind:
     staff_permission: str  # what staff must hold on the object to open that page
     portal_url: str = ""
     portal_permission: str = ""
+    # Which of these objects a resident may open on her portal, when that is not her place's
+    # scope under `portal_permission` (a vote is hers when she is on its roll, not by place).
+    portal_objects: Callable[[User], models.QuerySet] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ def register_builtin() -> None:
             label=gettext_lazy("会议"),
             staff_url="decisions:meeting",
             staff_permission="voices.view",
+            portal_url="decisions:portal_meeting",
+            portal_permission="portal.meetings",
         ),
     )
 
@@ -132,10 +138,10 @@ def link(notice, user: User | None, *, portal: bool = False) -> SubjectLink | No
             if portal
             else (kind.staff_url, kind.staff_permission)
         )
-        if (
-            model is not None
-            and url_name
-            and visible(user, model, permission).filter(pk=notice.subject_id).exists()
-        ):
+        if portal and kind.portal_objects is not None:
+            reachable = kind.portal_objects(user) if url_name else None
+        else:
+            reachable = visible(user, model, permission) if model is not None else None
+        if reachable is not None and url_name and reachable.filter(pk=notice.subject_id).exists():
             url = reverse(url_name, args=[notice.subject_id])
     return SubjectLink(kind_label=kind_label, label=notice.subject_label, url=url)

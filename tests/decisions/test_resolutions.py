@@ -96,7 +96,7 @@ def test_deciding_topics_needs_topics_decide(world):
             responsible_party="物业",
             deadline=TODAY,
         )
-    assert resolutions.may_resolve(world.zhao, meeting) == ["vote", "record"]
+    assert resolutions.may_resolve(world.zhao, meeting) == ["vote", "notice", "record"]
 
 
 def test_a_topics_resolution_without_topics_or_party_is_refused(world):

@@ -1,8 +1,8 @@
 """Given the demo loaded, then Wufuyuan has its public notices: the renovation plan, closed by
 the system with both objections answered (one adopted), the owners' committee's statement,
 closed, and the east-gate e-bike shed open now, which the demo resident sees on her portal and
-can object to; a community draft waits unpublished; loading again changes nothing and a reset
-removes them.
+can object to; a community draft waits unpublished; the lift vote's result was published the
+day after the count and closed; loading again changes nothing and a reset removes them.
 
 The demo is loaded once for this module inside a transaction rolled back at the end."""
 
@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from laoyuan.decisions.votes.models import Vote
 from laoyuan.notices.demo import load_notices_demo, reset_notices_demo
 from laoyuan.notices.models import Notice, NoticeState, Objection
 from laoyuan.registry.demo import DEMO_PASSWORD, WUFUYUAN, load_demo
@@ -86,9 +87,28 @@ def test_the_community_worker_has_a_draft_and_the_list(wufuyuan):
     assert draft.title in text and "五福苑东门电动自行车充电棚建设方案公示" in text
 
 
+def test_the_lift_votes_result_was_published_the_day_after_the_count(wufuyuan):
+    vote = Vote.objects.get(compound=wufuyuan, title="5栋加装电梯表决")
+    notice = Notice.objects.get(kind="vote_result", compound=wufuyuan)
+    assert notice.subject == vote and notice.issuer == "五福苑业主委员会"
+    counted_on = timezone.localtime(vote.closes_at).date()
+    assert notice.starts_on == counted_on + dt.timedelta(days=1)
+    assert timezone.localtime(notice.published_at).date() == notice.starts_on
+    assert [b.number for b in notice.buildings.all()] == ["5"]
+    assert notice.state == NoticeState.CLOSED and notice.closing.objections == 0
+    assert notice.attachments.get().name == f"表决结果-{vote.pk}.pdf"
+    assert "结果：通过" in notice.body
+    # the owners' committee sees it on the vote's page, and the notice links back
+    client = signed_in("yeweihui")
+    page = client.get(reverse("decisions:vote", args=[vote.pk])).content.decode()
+    assert reverse("notices:notice", args=[notice.pk]) in page
+    page = client.get(reverse("notices:notice", args=[notice.pk])).content.decode()
+    assert reverse("decisions:vote", args=[vote.pk]) in page
+
+
 def test_loading_again_changes_nothing_and_a_reset_removes_them(demo, wufuyuan):
     before = list(Notice.objects.order_by("pk").values_list("pk", "state", "ends_on"))
-    assert load_notices_demo(today=TODAY)[0].startswith("五福苑公示：4 条")
+    assert load_notices_demo(today=TODAY)[0].startswith("五福苑公示：5 条")
     assert list(Notice.objects.order_by("pk").values_list("pk", "state", "ends_on")) == before
     assert any(line.startswith("五福苑公示") for line in demo.lines())
     reset_notices_demo()

@@ -11,6 +11,7 @@ from laoyuan.decisions.votes.models import (
     VoteEvent,
     VotingPerson,
 )
+from laoyuan.notices.models import Notice, NoticeAttachment
 from tests.voices.test_api_support import API, get, send  # noqa: F401
 
 
@@ -36,6 +37,8 @@ def snapshot():
         AgendaItem.objects.count(),
         Attendee.objects.count(),
         Resolution.objects.count(),
+        Notice.objects.count(),
+        NoticeAttachment.objects.count(),
         sorted(Vote.objects.values_list("pk", "status", "title")),
         sorted(Meeting.objects.values_list("pk", "status", "title", "held_on", "minutes")),
         sorted(VotingPerson.objects.values_list("pk", "counted_choice")),

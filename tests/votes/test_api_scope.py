@@ -90,6 +90,7 @@ CALLS = {
     ),
     ("GET", "/votes/{vote_id}/result"): lambda o: ("get", f"/votes/{o['poll'].pk}/result", None),
     ("GET", "/votes/{vote_id}/verify"): lambda o: ("get", f"/votes/{o['poll'].pk}/verify", None),
+    ("POST", "/votes/{vote_id}/notice"): lambda o: ("json", f"/votes/{o['poll'].pk}/notice", {}),
     ("GET", "/portal/votes"): lambda o: ("get", "/portal/votes", None),
     ("GET", "/portal/votes/{vote_id}"): lambda o: ("get", f"/portal/votes/{o['poll'].pk}", None),
     ("POST", "/portal/votes/{vote_id}/ballots"): lambda o: (
@@ -207,7 +208,7 @@ def test_out_of_scope_objects_answer_404_and_nothing_is_written(world, login, me
 def test_the_same_call_in_scope_succeeds(world, login, method, path):
     """The control: the 404s above come from the scope, not from a broken request."""
     objects = objects_of(world, world.wufuyuan)
-    if (method, path) == ("GET", "/votes/{vote_id}/result"):
+    if (method, path) in {("GET", "/votes/{vote_id}/result"), ("POST", "/votes/{vote_id}/notice")}:
         from tests.votes.helpers import close
 
         close(world, objects["poll"])

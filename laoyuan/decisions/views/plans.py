@@ -371,7 +371,8 @@ def _resolvable_topics(meeting: Meeting):
 @require_http_methods(["GET", "HEAD", "POST"])
 def meeting_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a resolution of a held meeting: decide topics, put a matter to an owners' vote
-    (a draft vote is prepared and opened next), or another resolution."""
+    (a draft vote is prepared and opened next), publish it as a public notice, or another
+    resolution."""
     user = request.user
     meeting = queries.meeting_or_404(user, pk)
     kinds = resolutions.may_resolve(user, meeting)
@@ -395,6 +396,7 @@ def meeting_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                     responsible_party=data["responsible_party"],
                     deadline=data["deadline"],
                     vote=draft,
+                    notice=form.resolution_notice(),
                 )
             except PermissionDenied as exc:
                 raise Http404 from exc
@@ -407,6 +409,13 @@ def meeting_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                         _("已记录决议，并生成了表决草稿：请补全投票时间和业主大会，再开始投票。"),
                     )
                     return redirect("decisions:vote_edit", pk=made.vote.pk)
+                if made.kind == ResolutionKind.NOTICE:
+                    messages.success(
+                        request,
+                        _("已记录第%(n)d项决议，并发布了公示，公示期至%(end)s。")
+                        % {"n": made.number, "end": f"{made.notice.ends_on:%Y-%m-%d}"},
+                    )
+                    return redirect("notices:notice", pk=made.notice_id)
                 messages.success(request, _("已记录第%(n)d项决议。") % {"n": made.number})
                 return redirect("decisions:meeting", pk=meeting.pk)
     else:

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from laoyuan.core.scopes import has_permission, visible
 from laoyuan.decisions import plan_actions
 from laoyuan.decisions.models import AgendaItem, Attendee, Meeting, MeetingStatus
-from laoyuan.decisions.votes import ballots, queries
+from laoyuan.decisions.votes import ballots, publishing, queries
 from laoyuan.decisions.votes.models import VoteStatus
 from laoyuan.decisions.votes.results import option_label, result_of
+from laoyuan.notices import queries as notice_queries
 from laoyuan.registry.models import Household
 from laoyuan.registry.views.furniture import Crumb, paginate
 
@@ -216,10 +217,27 @@ def portal_vote(request: HttpRequest, pk: int) -> HttpResponse:
             "not_started": now < vote.opens_at,
             "polls_closed": now >= vote.closes_at,
             "sheet": result_of(vote),
+            "notices": _published_notices(user, vote),
             "buildings": list(vote.buildings.all()),
             "crumbs": _portal_crumbs(_("我的表决"), "decisions:portal_votes", vote.title),
         },
     )
+
+
+def _published_notices(user, vote) -> list:
+    """The notices that published the vote's result, as she may open them: on her portal when
+    the notice reaches her home (she can object there), otherwise its public page (an owner
+    living elsewhere). Drafts never show. Two queries."""
+    notices = list(publishing.vote_notices(vote).filter(published_at__isnull=False))
+    if notices:
+        mine = set(
+            notice_queries.portal_notices(user)
+            .filter(pk__in=[n.pk for n in notices])
+            .values_list("pk", flat=True)
+        )
+        for notice in notices:
+            notice.on_portal = notice.pk in mine
+    return notices
 
 
 urlpatterns: list = [

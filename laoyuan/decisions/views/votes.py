@@ -24,7 +24,16 @@ from laoyuan.core.scopes import get_visible_or_404, has_permission
 from laoyuan.decisions.models import Meeting, MeetingKind, MeetingStatus
 from laoyuan.decisions.plan_actions import notice_problem
 from laoyuan.decisions.plan_forms import CancelForm
-from laoyuan.decisions.votes import actions, counting, exports, queries, roll, rulesets, tally
+from laoyuan.decisions.votes import (
+    actions,
+    counting,
+    exports,
+    publishing,
+    queries,
+    roll,
+    rulesets,
+    tally,
+)
 from laoyuan.decisions.votes.forms import RollFilterForm, VoteFilterForm, VoteForm
 from laoyuan.decisions.votes.models import (
     Matter,
@@ -261,6 +270,13 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["conflicts"] = conflicts
     if vote.status == VoteStatus.CLOSED:
         context["sheet"] = result_of(vote)
+        notices = list(publishing.vote_notices(vote))
+        context["notices"] = notices
+        context["may_publish"] = (
+            context["can_organise"]
+            and not any(n.is_public for n in notices)
+            and has_permission(user, "notices.publish", vote.compound)
+        )
     return render(request, "decisions/votes/detail.html", context)
 
 

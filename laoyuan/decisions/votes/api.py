@@ -21,7 +21,16 @@ from ninja.pagination import paginate
 from laoyuan.core.models import User
 from laoyuan.core.scopes import has_permission, visible
 from laoyuan.decisions.models import Meeting
-from laoyuan.decisions.votes import actions, ballots, counting, queries, roll, rulesets, tally
+from laoyuan.decisions.votes import (
+    actions,
+    ballots,
+    counting,
+    publishing,
+    queries,
+    roll,
+    rulesets,
+    tally,
+)
 from laoyuan.decisions.votes.models import (
     Proxy,
     RollOwner,
@@ -39,16 +48,19 @@ from laoyuan.decisions.votes.schemas import (
     ProxyIn,
     ProxyOut,
     ReasonIn,
+    ResultNoticeOut,
     RollFilters,
     VerifyOut,
     VoteCreateIn,
     VoteDetailOut,
     VoteFilters,
     VoteIn,
+    VoteNoticeIn,
     VoteOut,
     VoteResultOut,
     VotingPersonOut,
     my_person_out,
+    result_notice_out,
     result_out,
 )
 from laoyuan.decisions.votes.verification import verify
@@ -87,6 +99,7 @@ def _detail(user: User, vote_id: int) -> Vote:
     )
     vote.roll_check_out = None
     vote.participation_out = None
+    vote.result_notice_out = None
     if vote.status == VoteStatus.DRAFT:
         check = roll.roll_check(vote)
         vote.roll_check_out = {
@@ -104,6 +117,8 @@ def _detail(user: User, vote_id: int) -> Vote:
             "area_share": counting.percent(share.area_cents, vote.total_area_cents),
             "owners_share": counting.percent(share.persons, vote.total_persons),
         }
+    if vote.status == VoteStatus.CLOSED:
+        vote.result_notice_out = result_notice_out(publishing.result_notice(vote))
     return vote
 
 
@@ -385,7 +400,33 @@ def vote_result(request: HttpRequest, vote_id: int = _pk("表决编号")):
     sheet = result_of(vote)
     if sheet is None:
         return Status(409, {"detail": _("表决还没计票：结束投票并计票后才有结果。")})
-    return result_out(sheet)
+    return result_out(sheet, publishing.result_notice(vote))
+
+
+@router.post(
+    "/votes/{vote_id}/notice",
+    response={201: ResultNoticeOut},
+    tags=VOTES,
+    summary="公示表决结果",
+    description=(
+        "把已计票的表决结果发布为公示（公示类型 vote_result）：公示范围为表决的小区或楼栋，"
+        "附表决结果 PDF，公示对象为这次表决。开始日期不填为今天，默认7个工作日。"
+        "表决还没计票、已取消，或结果已经公示（公示中或已结束；撤回的可以重新公示）时回答422。"
+        "需要组织表决和发布公示的权限。"
+    ),
+)
+def vote_notice(request: HttpRequest, payload: VoteNoticeIn, vote_id: int = _pk("表决编号")):
+    user = _user(request)
+    vote = _vote(user, vote_id)
+    notice = publishing.vote_publish_result(
+        actor=user,
+        vote=vote,
+        starts_on=payload.starts_on,
+        period_days=payload.period_days,
+        working_days=payload.working_days,
+        note=payload.note,
+    )
+    return Status(201, result_notice_out(notice))
 
 
 @router.get(
@@ -421,7 +462,7 @@ def _my_vote(user: User, vote: Vote) -> dict:
         "closes_at": vote.closes_at,
         "options": [{"key": o["key"], "label": o["label"]} for o in vote.options],
         "persons": [my_person_out(vote, p) for p in queries.my_persons(user, vote)],
-        "result": result_out(sheet) if sheet else None,
+        "result": result_out(sheet, publishing.result_notice(vote)) if sheet else None,
     }
 
 

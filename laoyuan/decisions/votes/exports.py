@@ -46,14 +46,14 @@ def _m2(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def _period(vote: Vote) -> str:
+def period_text(vote: Vote) -> str:
     return "{} — {}".format(
         f"{timezone.localtime(vote.opens_at):%Y-%m-%d %H:%M}",
         f"{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}",
     )
 
 
-def _counted_on(vote: Vote) -> str:
+def counted_on(vote: Vote) -> str:
     closing = VoteEvent.objects.filter(vote=vote, kind="closed").first()
     return f"{timezone.localtime(closing.at):%Y-%m-%d %H:%M}" if closing else ""
 
@@ -65,8 +65,8 @@ def pdf_context(sheet: ResultSheet) -> dict:
         "sheet": sheet,
         "vote": vote,
         "buildings": list(vote.buildings.all()),
-        "period": _period(vote),
-        "counted_on": _counted_on(vote),
+        "period": period_text(vote),
+        "counted_on": counted_on(vote),
         "meeting": vote.meeting,
         "printed_on": timezone.localtime(),
     }
@@ -100,7 +100,7 @@ def result_workbook(sheet: ResultSheet) -> bytes:
         ws.append(
             [
                 _("投票时间：{period}；计票时间：{at}").format(
-                    period=_period(vote), at=_counted_on(vote)
+                    period=period_text(vote), at=counted_on(vote)
                 )
             ]
         )

@@ -284,3 +284,60 @@ class FindPersonForm(forms.Form):
         help_text=_("如：3栋2单元501，或 501，或业主姓名"),
         error_messages={"required": _("请填写房号或业主姓名。")},
     )
+
+
+DATE_INVALID = _("请填写日期，例如 2026-09-28。")
+
+
+def period_fields() -> dict[str, forms.Field]:
+    """The period of a public notice (公示期): the start, the number of days and how they are
+    counted; shared by the result notice and a resolution's notice."""
+    return {
+        "starts_on": forms.DateField(
+            label=_("公示开始日期"),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            error_messages={"required": _("请填写公示开始日期。"), "invalid": DATE_INVALID},
+        ),
+        "period_days": forms.IntegerField(
+            label=_("公示天数"),
+            # The bounds are the notices' (60 working days, 90 calendar days), said there.
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            error_messages={
+                "required": _("请填写公示天数。"),
+                "invalid": _("公示天数应为整数。"),
+            },
+        ),
+        "working_days": forms.TypedChoiceField(
+            label=_("按什么计算"),
+            choices=[
+                ("1", _("工作日（节假日不计，调休上班日计入）")),
+                ("0", _("自然日")),
+            ],
+            coerce=lambda v: v == "1",
+            widget=forms.RadioSelect,
+            initial="1",
+            error_messages={"required": _("请选择按工作日还是自然日计算。")},
+        ),
+    }
+
+
+class ResultNoticeForm(ActionErrors, forms.Form):
+    """Publish a closed vote's result as a public notice: its period and an optional note."""
+
+    starts_on = period_fields()["starts_on"]
+    period_days = period_fields()["period_days"]
+    working_days = period_fields()["working_days"]
+    note = forms.CharField(
+        label=_("补充说明（可不填）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写在公示正文的最后，例如书面异议交到哪里。"),
+        error_messages={"max_length": _("补充说明最多2000个字。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["starts_on"].initial = timezone.localdate()
+            self.fields["period_days"].initial = 7

@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 
 from laoyuan.decisions.votes.models import Matter, VoteStatus, cents_to_m2
 from laoyuan.decisions.votes.results import option_label
+from laoyuan.notices.printing import public_url
 from laoyuan.registry.schemas import Id, Ref, Text
 from laoyuan.voices.schemas import Many, VoiceText
 
@@ -49,6 +50,18 @@ class RuleOut(Schema):
 
 def _options(vote) -> list[dict]:
     return [{"key": o["key"], "label": option_label(vote, o["key"])} for o in vote.options]
+
+
+class ResultNoticeOut(Schema):
+    """The public notice (公示) that published a vote's result."""
+
+    id: int = Field(description="公示编号（/api/v1/notices/{id}）")
+    title: str
+    state: str = Field(description="published（公示中）或 closed（已结束）；撤回的不算")
+    state_label: str
+    starts_on: dt.date
+    ends_on: dt.date
+    public_url: str = Field(description="公示的公开页面（打印件上二维码指向的地址）")
 
 
 class VoteOut(Schema):
@@ -125,6 +138,13 @@ class VoteDetailOut(VoteOut):
     participation: ParticipationOut | None = Field(description="已参与表决（不含同意、反对的分布）")
     chain_length: int
     chain_head: str
+    result_notice: ResultNoticeOut | None = Field(
+        description="公示计票结果的公示（公示中或已结束）；还没公示为空"
+    )
+
+    @staticmethod
+    def resolve_result_notice(obj) -> dict | None:
+        return getattr(obj, "result_notice_out", None)
 
     @staticmethod
     def resolve_rule(obj) -> dict:
@@ -351,6 +371,19 @@ class ResultOptionOut(Schema):
     owners_share: str
 
 
+class VoteNoticeIn(Schema):
+    """Publish a closed vote's result as a public notice of its compound or buildings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: dt.date | None = Field(None, description="公示开始日期，不早于今天；不填为今天")
+    period_days: int = Field(
+        7, ge=1, le=90, description="公示天数（工作日最多60天，自然日最多90天）"
+    )
+    working_days: bool = Field(True, description="true 按工作日（节假日不计）；false 按自然日")
+    note: VoiceText = Field("", description="写在公示正文最后的补充说明，最多2000字")
+
+
 class VoteResultOut(Schema):
     """The result as its closing sealed it. Areas in m² as decimal strings."""
 
@@ -374,6 +407,9 @@ class VoteResultOut(Schema):
     tests: list[ResultTestOut]
     rule: RuleOut
     chain_head: str = Field(description="表决记录链的最后一个校验值")
+    notice: ResultNoticeOut | None = Field(
+        None, description="公示这个结果的公示（公示中或已结束）；还没公示为空"
+    )
 
 
 class VerifyOut(Schema):
@@ -456,7 +492,22 @@ def my_person_out(vote, person) -> dict:
     }
 
 
-def result_out(sheet) -> dict:
+def result_notice_out(notice) -> dict | None:
+    """A notice as ResultNoticeOut, or None."""
+    if notice is None:
+        return None
+    return {
+        "id": notice.pk,
+        "title": notice.title,
+        "state": notice.state,
+        "state_label": str(notice.get_state_display()),
+        "starts_on": notice.starts_on,
+        "ends_on": notice.ends_on,
+        "public_url": public_url(notice),
+    }
+
+
+def result_out(sheet, notice=None) -> dict:
     vote = sheet.vote
     by_key = {line.key: line for line in sheet.options}
 
@@ -497,4 +548,5 @@ def result_out(sheet) -> dict:
         "tests": [t.__dict__ for t in sheet.tests],
         "rule": sheet.result.rule.snapshot(),
         "chain_head": vote.chain_head,
+        "notice": result_notice_out(notice),
     }

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from laoyuan.core.scopes import has_permission
-from laoyuan.notices import actions, periods, queries
+from laoyuan.notices import actions, periods, queries, subjects
 from laoyuan.notices.forms import ObjectionForm
 from laoyuan.notices.models import PUBLIC_STATES, NoticeState
 from laoyuan.notices.phases import phase_label, phase_of
@@ -109,6 +109,7 @@ def portal_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": list(queries.notice_attachments(notice)) if public else [],
             "withdrawn": notice.state == NoticeState.WITHDRAWN,
             "mine": list(queries.my_objections(user, notice)),
+            "subject": subjects.link(notice, user, portal=True),
             "form": form,
             "refusal": refusal,
             "crumbs": _crumbs(notice.title),
