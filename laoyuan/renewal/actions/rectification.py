@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from laoyuan.cases import actions as case_actions
 from laoyuan.cases import categories as case_categories
+from laoyuan.cases import clocks as case_clocks
 from laoyuan.cases.models import Case, Category
 from laoyuan.cases.queries import match_party
 from laoyuan.core import workdays
@@ -196,7 +197,8 @@ def _open_case(actor: User, item: RectificationItem) -> Case:
         description=_case_text(item),
         spot=item.location[:100],
         party=party,
-        deadline=max(item.deadline, timezone.localdate()),
+        # The cases app's clock (the demo writes its history at past moments through it).
+        deadline=max(item.deadline, timezone.localdate(case_clocks.now())),
     )
     item.case = case
     item.save(update_fields=["case", "updated_at"])
