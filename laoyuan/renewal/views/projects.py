@@ -218,7 +218,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about a project at a glance: facts, where it stands in the lifecycle with the
-    checklist of each next step (and the checks not enforced yet), the topics and voices that
+    checklist of each next step, its owners' vote and its notices, the topics and voices that
     asked for it, money, progress, supervision, documents and the timeline."""
     user = request.user
     project = queries.project_or_404(user, pk)
