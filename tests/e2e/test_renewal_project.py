@@ -49,7 +49,9 @@ def test_a_project_walks_from_proposal_to_acceptance(page, e2e_world, sign_in):
     page.get_by_label("项目名称").fill("雨污分流改造")
     page.get_by_label("改造项").select_option(label="雨污分流与排水")
     page.get_by_label("预算（元）").fill("4620000.00")
-    page.get_by_label("需业主共同决定的事项").select_option(label="（七）改建、重建建筑物及其附属设施")
+    page.get_by_label("需业主共同决定的事项").select_option(
+        label="（七）改建、重建建筑物及其附属设施"
+    )
     page.get_by_label("第1行内容").fill("更换地下管网")
     page.get_by_label("第1行数量").fill("200")
     page.get_by_label("第1行单位").fill("米")

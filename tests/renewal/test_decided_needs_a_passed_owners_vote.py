@@ -20,9 +20,7 @@ def lift(world):
     project = given.advance(
         world, given.project(world, title="加装电梯", vote_matter="rebuild"), "designed"
     )
-    actions.project_set_resolution(
-        actor=world.li, project=project, decision=given.decision(world)
-    )
+    actions.project_set_resolution(actor=world.li, project=project, decision=given.decision(world))
     return project
 
 
@@ -74,9 +72,7 @@ def test_it_decides_once_the_vote_passed_and_records_the_check(world, lift):
 
 def test_a_project_without_a_matter_needs_no_vote(world):
     project = given.advance(world, given.project(world), "designed")
-    actions.project_set_resolution(
-        actor=world.li, project=project, decision=given.decision(world)
-    )
+    actions.project_set_resolution(actor=world.li, project=project, decision=given.decision(world))
     project = actions.project_transition(actor=world.li, project=project, to_state="decided")
     step = ProjectEvent.objects.get(project=project, to_state="decided")
     assert step.data["checked"] == ["resolution"]

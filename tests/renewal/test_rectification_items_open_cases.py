@@ -18,8 +18,14 @@ from laoyuan.renewal import actions, requirements
 from laoyuan.renewal.models import RectificationItem, open_q
 from laoyuan.renewal.queries import rectification as item_queries
 from laoyuan.renewal.queries.portfolio import portfolio
-from tests.cases.conftest import parties  # noqa: F401 (fixture)
+from tests.cases.helpers import Parties
 from tests.renewal import given
+
+
+@pytest.fixture
+def parties(world) -> Parties:
+    """The street's registered parties (五福苑物业服务中心, sun acting for it, …)."""
+    return Parties(world)
 
 
 def _list_item(world, **extra):
