@@ -88,9 +88,11 @@ def test_the_community_worker_has_a_draft_and_the_list(wufuyuan):
 
 def test_loading_again_changes_nothing_and_a_reset_removes_them(demo, wufuyuan):
     before = list(Notice.objects.order_by("pk").values_list("pk", "state", "ends_on"))
-    # its own four, and the renovation demo's notices about its projects (plans, accounts)
+    # its own four, and the renovation demo's notices about the community's projects
     about_projects = Notice.objects.filter(
-        compound=wufuyuan, subject_type__app_label="renewal", subject_type__model="project"
+        community=wufuyuan.community,
+        subject_type__app_label="renewal",
+        subject_type__model="project",
     ).count()
     assert load_notices_demo(today=TODAY)[0].startswith(f"五福苑公示：{4 + about_projects} 条")
     assert list(Notice.objects.order_by("pk").values_list("pk", "state", "ends_on")) == before
