@@ -105,7 +105,7 @@ def _id(o, key):
 CALLS = {
     ("GET", "/renewal/item-types"): lambda o: ("/renewal/item-types", None),
     ("GET", "/renewal/projects"): lambda o: (
-        f"/renewal/projects?compound={_id(o, 'project')}",
+        f"/renewal/projects?compound={o['project'].compound_id}",
         None,
     ),
     ("POST", "/renewal/projects"): lambda o: (
