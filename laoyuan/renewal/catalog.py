@@ -8,6 +8,9 @@
 - asset types of the infrastructure check-up (城市体检): pipes, roads, lights, walls, roofs,
   lifts, fire equipment, chargers, … each with its unit and the item type a poor rating proposes.
 
+Each item type and asset type names the case category (工单分类, cases/data/categories.json)
+that a rectification item about it opens its case under.
+
 Projects and assets store the code; the name is looked up here, in Chinese or English.
 """
 
@@ -32,6 +35,7 @@ class ItemType:
     renewal_class: str
     unit: str
     voice_subcategories: tuple[str, ...]
+    case_category: str = ""
 
     @property
     def name(self) -> str:
@@ -48,6 +52,7 @@ class AssetType:
     name_en: str
     unit: str
     proposes: str  # the item type a poor rating proposes
+    case_category: str = ""
 
     @property
     def name(self) -> str:
@@ -79,6 +84,7 @@ def catalog() -> Catalog:
             renewal_class=r["class"],
             unit=r["unit"],
             voice_subcategories=tuple(r.get("voices", ())),
+            case_category=r.get("case_category", ""),
         )
         for r in raw["item_types"]
     }
@@ -89,6 +95,7 @@ def catalog() -> Catalog:
             name_en=r.get("en", ""),
             unit=r["unit"],
             proposes=r["proposes"],
+            case_category=r.get("case_category", ""),
         )
         for r in raw["asset_types"]
     }

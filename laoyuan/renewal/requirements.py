@@ -4,10 +4,13 @@ missing. `project_transition` refuses a step whose checks fail and lists those s
 project page shows the same table as a checklist.
 
 Adding a check is one entry: a `Requirement` under the state it guards, whose predicate reads
-the `ProjectFacts`. `DEFERRED` lists the checks that need parts not merged yet — the owners'
-vote of the right matter type (decisions, issue 5) and the public notice with every objection
-answered (notices, issue 5). They are NOT enforced: pages and the API say so plainly until the
-integration moves each into `REQUIREMENTS` with its predicate.
+the `ProjectFacts` (and `applies`, when it concerns only some projects). Three checks read other
+apps: the owners' vote (业主表决, decisions.votes) linked as `Project.vote` — closed, of the
+project's matter type and passed per its sealed result (民法典第278条) — for *decided*, and the
+same vote of the matter "using the maintenance fund" for *funded* when the fund pays (unless the
+emergency procedure of art. 281 is recorded with its reason); and the plan's public notice
+(公示, notices) about the project — its period over, closed (not withdrawn), every objection
+answered and settled — for *published*.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from laoyuan.decisions.votes.models import Vote, VoteStatus
+from laoyuan.decisions.votes.results import result_of
+from laoyuan.notices.models import Notice, NoticeKind, NoticeState, ObjectionState
 from laoyuan.renewal.ledger import Balances
 from laoyuan.renewal.models import (
-    OPEN_STATES,
+    VOTE_MATTERS,
     AttachmentKind,
     GroupMember,
     LedgerEntry,
@@ -34,6 +41,7 @@ from laoyuan.renewal.models import (
     SignOff,
     SourceKind,
     Survey,
+    open_q,
 )
 from laoyuan.renewal.progress import progress
 
@@ -63,14 +71,50 @@ class ProjectFacts:
     survey_closed: bool = False
     survey_answers: int = 0
     maintenance_tasks: int = 0
+    # The linked owners' vote and whether its sealed result passed (None: not counted).
+    vote: Vote | None = None
+    vote_passed: bool | None = None
+    # The plan's notices about the project: (title, state, ends_on, unresolved objections).
+    plan_notices: list[tuple[str, str, object, int]] = field(default_factory=list)
 
     @property
     def progress(self) -> Fraction | None:
         return progress(self.work)
 
 
+# The kinds of notice that publish a project's plan (方案公示).
+PLAN_NOTICE_KINDS = (NoticeKind.PLAN, NoticeKind.PROJECT)
+
+
+def vote_facts(project: Project) -> tuple[Vote | None, bool | None]:
+    """The project's linked vote and whether its sealed result passed (three queries at most)."""
+    if project.vote_id is None:
+        return None, None
+    vote = Vote.objects.get(pk=project.vote_id)
+    sheet = result_of(vote)
+    return vote, (None if sheet is None else sheet.passed)
+
+
+def plan_notices(project: Project) -> list[tuple[str, str, object, int]]:
+    """The notices publishing the project's plan, oldest first, each with how many of its
+    objections are not settled now (answers given after closing count). One query."""
+    rows = (
+        Notice.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Project),
+            subject_id=project.pk,
+            kind__in=PLAN_NOTICE_KINDS,
+        )
+        .annotate(
+            unresolved=Count("objections", filter=~Q(objections__state=ObjectionState.RESOLVED))
+        )
+        .order_by("starts_on", "pk")
+        .values_list("title", "state", "ends_on", "unresolved")
+    )
+    return list(rows)
+
+
 def facts_of(project: Project) -> ProjectFacts:
-    """Load the facts of one project (eleven queries, whatever its size)."""
+    """Load the facts of one project (fifteen queries at most, whatever its size)."""
     facts = ProjectFacts(project=project)
     facts.topics = project.topics.count()
     facts.buildings = project.buildings.count()
@@ -100,9 +144,7 @@ def facts_of(project: Project) -> ProjectFacts:
     facts.milestones = project.milestones.count()
     facts.work = list(project.work_items.values_list("weight", "planned_quantity", "done_quantity"))
     facts.members = GroupMember.objects.filter(group__project=project).count()
-    facts.open_problems = RectificationItem.objects.filter(
-        project=project, state__in=OPEN_STATES
-    ).count()
+    facts.open_problems = RectificationItem.objects.filter(open_q(), project=project).count()
     votes = SignOff.objects.filter(project=project).aggregate(
         signed=Count("id"), agree=Count("id", filter=Q(agrees=True))
     )
@@ -113,6 +155,8 @@ def facts_of(project: Project) -> ProjectFacts:
         facts.survey_closed = survey.closed_at is not None
         facts.survey_answers = survey.n
     facts.maintenance_tasks = project.maintenance.count()
+    facts.vote, facts.vote_passed = vote_facts(project)
+    facts.plan_notices = plan_notices(project)
     return facts
 
 
@@ -125,17 +169,8 @@ class Requirement:
     label: str
     met: Callable[[ProjectFacts], bool]
     missing: Callable[[ProjectFacts], str]
-
-
-@dataclass(frozen=True)
-class DeferredCheck:
-    """A check that needs a part not merged yet: what it will check and what it will read.
-    Not enforced; `applies(facts)` says whether it concerns this project at all."""
-
-    code: str
-    label: str
-    needs: str
-    applies: Callable[[ProjectFacts], bool]
+    # Whether the check concerns this project at all (an owners' vote only when a matter needs it).
+    applies: Callable[[ProjectFacts], bool] = lambda f: True
 
 
 def _yuan(value: Decimal | None) -> str:
@@ -160,6 +195,77 @@ def _fund_matter_ok(f: ProjectFacts) -> bool:
     if f.project.fund_emergency:
         return bool(f.project.fund_emergency_reason.strip())
     return f.project.vote_matter == OwnersMatter.USE_FUND
+
+
+def vote_problem(project: Project, vote: Vote | None, passed: bool | None, matter: str) -> str:
+    """Why the linked vote does not decide `matter` (an OwnersMatter) for the project, in
+    Chinese; "" when it does: closed, of that matter type, of the compound, passed."""
+    wanted = VOTE_MATTERS.get(matter, "")
+    label = OwnersMatter(matter).label if matter in OwnersMatter.values else matter
+    if vote is None:
+        return str(
+            _("尚未关联业主表决：“{matter}”须经业主表决通过（民法典第二百七十八条）。").format(
+                matter=label
+            )
+        )
+    if vote.compound_id != project.compound_id or vote.matter != wanted:
+        return str(
+            _("所关联的业主表决“{title}”表决的是“{theirs}”，不是本项目需要的“{matter}”。").format(
+                title=vote.title, theirs=vote.get_matter_display(), matter=label
+            )
+        )
+    if vote.status != VoteStatus.CLOSED:
+        return str(
+            _("业主表决“{title}”尚未结束计票（当前为“{status}”）。").format(
+                title=vote.title, status=vote.get_status_display()
+            )
+        )
+    if not passed:
+        return str(_("业主表决“{title}”未获通过。").format(title=vote.title))
+    return ""
+
+
+def _needs_owners_vote(f: ProjectFacts) -> bool:
+    return bool(f.project.vote_matter)
+
+
+def _owners_vote_missing(f: ProjectFacts) -> str:
+    return vote_problem(f.project, f.vote, f.vote_passed, f.project.vote_matter)
+
+
+def _fund_pays(f: ProjectFacts) -> bool:
+    return bool(f.pledged_by_kind.get(SourceKind.MAINTENANCE_FUND))
+
+
+def fund_vote_problem(project: Project, vote: Vote | None, passed: bool | None) -> str:
+    """Why the maintenance fund may not pay for the project yet ("" when it may): a passed
+    owners' vote on using it, or the emergency procedure (民法典第二百八十一条) with its reason."""
+    if project.fund_emergency and project.fund_emergency_reason.strip():
+        return ""
+    problem = vote_problem(project, vote, passed, OwnersMatter.USE_FUND)
+    if not problem:
+        return ""
+    return str(
+        _("使用住宅专项维修资金须经业主表决通过（应急程序除外）：{problem}").format(problem=problem)
+    )
+
+
+def _plan_published(f: ProjectFacts) -> bool:
+    return any(state == NoticeState.CLOSED and not left for _t, state, _e, left in f.plan_notices)
+
+
+def _plan_notice_missing(f: ProjectFacts) -> str:
+    live = [n for n in f.plan_notices if n[1] != NoticeState.WITHDRAWN]
+    if not live:
+        return str(_("尚未公示改造方案：请在项目页发布方案公示，公示期满、异议都答复后再推进。"))
+    title, state, ends_on, left = live[-1]
+    if state in (NoticeState.DRAFT, NoticeState.PUBLISHED):
+        return str(
+            _("方案公示“{title}”尚未结束（公示期至{end}），期满结束后才能推进。").format(
+                title=title, end=ends_on
+            )
+        )
+    return str(_("方案公示“{title}”还有{n}条异议没有答复办结。").format(title=title, n=left))
 
 
 def _survey_missing(f: ProjectFacts) -> str:
@@ -217,6 +323,21 @@ REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
             lambda f: f.project.resolution_id is not None,
             lambda f: str(_("尚未关联会议决议：请选择作出决定的会议及其决定。")),
         ),
+        Requirement(
+            "owners_vote",
+            _("业主共同决定的事项经业主表决通过（民法典第二百七十八条）"),
+            lambda f: not _owners_vote_missing(f),
+            _owners_vote_missing,
+            applies=_needs_owners_vote,
+        ),
+    ),
+    ProjectState.PUBLISHED: (
+        Requirement(
+            "public_notice",
+            _("方案公示期满结束，每条异议都已答复"),
+            _plan_published,
+            _plan_notice_missing,
+        ),
     ),
     ProjectState.FUNDED: (
         Requirement(
@@ -235,6 +356,13 @@ REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
                     "或按应急程序使用并写明应急理由。"
                 )
             ),
+        ),
+        Requirement(
+            "fund_vote",
+            _("使用维修资金经业主表决通过（应急程序除外）"),
+            lambda f: not fund_vote_problem(f.project, f.vote, f.vote_passed),
+            lambda f: fund_vote_problem(f.project, f.vote, f.vote_passed),
+            applies=_fund_pays,
         ),
     ),
     ProjectState.TENDERING: (
@@ -332,35 +460,6 @@ def _percent(value: Fraction | None) -> str:
     return percent_down(value if value is not None else Fraction(0))
 
 
-# Checks that wait for parts being built elsewhere (issue 5). They are shown, never enforced.
-DEFERRED: dict[str, tuple[DeferredCheck, ...]] = {
-    ProjectState.DECIDED: (
-        DeferredCheck(
-            "owners_vote",
-            _("业主共同决定：“需业主共同决定的事项”须有该事项类型的业主表决通过"),
-            _("业主表决（决策模块）：本项目的 vote_matter 与表决结果（事项类型、是否通过）"),
-            lambda f: bool(f.project.vote_matter),
-        ),
-    ),
-    ProjectState.PUBLISHED: (
-        DeferredCheck(
-            "public_notice",
-            _("方案公示：公示期已满，且每条异议都已答复"),
-            _("公示模块：以本项目为对象的公示（公示期、异议及答复）"),
-            lambda f: True,
-        ),
-    ),
-    ProjectState.FUNDED: (
-        DeferredCheck(
-            "fund_vote",
-            _("使用住宅专项维修资金：须有“使用维修资金”事项的业主表决通过（应急程序除外）"),
-            _("业主表决（决策模块）：事项类型“使用维修资金”的表决结果；fund_emergency"),
-            lambda f: bool(f.pledged_by_kind.get(SourceKind.MAINTENANCE_FUND)),
-        ),
-    ),
-}
-
-
 @dataclass(frozen=True)
 class CheckResult:
     code: str
@@ -374,13 +473,9 @@ def check(facts: ProjectFacts, to_state: str) -> list[CheckResult]:
     return [
         CheckResult(r.code, str(r.label), ok, "" if ok else r.missing(facts))
         for r in REQUIREMENTS.get(to_state, ())
+        if r.applies(facts)
         for ok in (bool(r.met(facts)),)
     ]
-
-
-def deferred(facts: ProjectFacts, to_state: str) -> list[DeferredCheck]:
-    """The not-yet-enforced checks of a step that concern this project."""
-    return [d for d in DEFERRED.get(to_state, ()) if d.applies(facts)]
 
 
 def missing(facts: ProjectFacts, to_state: str) -> list[str]:
@@ -388,15 +483,16 @@ def missing(facts: ProjectFacts, to_state: str) -> list[str]:
 
 
 __all__ = [
-    "DEFERRED",
     "MIN_GROUP_MEMBERS",
     "REQUIREMENTS",
     "CheckResult",
-    "DeferredCheck",
     "ProjectFacts",
     "Requirement",
     "check",
-    "deferred",
     "facts_of",
+    "fund_vote_problem",
     "missing",
+    "plan_notices",
+    "vote_facts",
+    "vote_problem",
 ]

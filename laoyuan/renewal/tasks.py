@@ -12,7 +12,7 @@ from django_tasks import task
 
 from laoyuan.core.models import RoleAssignment, User
 from laoyuan.core.notify import notify
-from laoyuan.renewal.models import CLOCK_STATES, RectificationItem, Survey
+from laoyuan.renewal.models import CLOCK_STATES, RectificationItem, Survey, open_q
 
 
 @task()
@@ -45,7 +45,7 @@ def remind_overdue() -> int:
     """Tell the staff who recorded each overdue rectification item that it is late."""
     today = timezone.localdate()
     items = RectificationItem.objects.filter(
-        state__in=CLOCK_STATES, deadline__lt=today, created_by__isnull=False
+        open_q(states=CLOCK_STATES), deadline__lt=today, created_by__isnull=False
     ).select_related("created_by", "compound")
     told = 0
     for item in items.iterator(chunk_size=500):

@@ -2,6 +2,7 @@
 
 from laoyuan.renewal.views import (
     funding,
+    links,
     places,
     portal,
     portfolio,
@@ -13,6 +14,7 @@ from laoyuan.renewal.views import (
 app_name = "renewal"
 urlpatterns = [
     *projects.urlpatterns,
+    *links.urlpatterns,
     *funding.urlpatterns,
     *supervision.urlpatterns,
     *schedule.urlpatterns,

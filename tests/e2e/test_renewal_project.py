@@ -1,13 +1,19 @@
 """A renovation project walks from proposal to acceptance in the browser: 李社工 puts the
-drainage works of 五福苑 in the project library, is refused the first step and told why (no
-residents' topic yet), links the evening talk's topic, uploads the plan and drawings, names the
-meeting decision, records the government's pledge, plans the schedule, registers volunteers
-and forms the supervision group, reports the work done, records the group's signatures, opens
-the satisfaction survey — which 刘桂兰 answers on her phone — and accepts the project."""
+drainage works of 五福苑 in the project library (a rebuilding of common facilities, which the
+owners decide: 民法典第278条), is refused the first step and told why (no residents' topic yet),
+links the evening talk's topic, uploads the plan and drawings, names the meeting decision, is
+refused 已决策 until she links the owners' vote that passed, is refused 已公示 until the plan she
+publicises from the project page has run its period and closed, records the government's
+pledge, plans the schedule, registers volunteers and forms the supervision group, reports the
+work done, records the group's signatures, opens the satisfaction survey — which 刘桂兰 answers
+on her phone — and accepts the project. The owners' vote itself (its ballots and count) and the
+passing of the notice's period are given through the actions: the votes app's own browser test
+walks a vote."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from laoyuan.notices.models import Notice
 from laoyuan.renewal.models import Project
 from tests.renewal import given
 
@@ -43,6 +49,9 @@ def test_a_project_walks_from_proposal_to_acceptance(page, e2e_world, sign_in):
     page.get_by_label("项目名称").fill("雨污分流改造")
     page.get_by_label("改造项").select_option(label="雨污分流与排水")
     page.get_by_label("预算（元）").fill("4620000.00")
+    page.get_by_label("需业主共同决定的事项").select_option(
+        label="（七）改建、重建建筑物及其附属设施"
+    )
     page.get_by_label("第1行内容").fill("更换地下管网")
     page.get_by_label("第1行数量").fill("200")
     page.get_by_label("第1行单位").fill("米")
@@ -75,8 +84,38 @@ def test_a_project_walks_from_proposal_to_acceptance(page, e2e_world, sign_in):
     page.goto(reverse("renewal:project_topics", args=[project.pk]))
     page.get_by_label("会议决定").select_option(str(decision.pk))
     page.get_by_role("button", name="保存决议").click()
+
+    # 已决策 is refused: the owners have not voted, and the page says so
     _step(page, project, "已决策")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("项目还不能改为“已决策”，缺少以下条件：")
+    expect(alert).to_contain_text("尚未关联业主表决")
+    # the owners of building 9 voted for it (typed in and counted in the votes app)
+    vote = given.passed_vote(w, project)
+    page.goto(reverse("renewal:project", args=[project.pk]))
+    page.get_by_role("link", name="业主表决", exact=True).click()
+    page.get_by_label("业主表决").select_option(str(vote.pk))
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text(f"已关联业主表决“{vote.title}”")).to_be_visible()
+    _step(page, project, "已决策")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已决策")
+
+    # 已公示 is refused until the plan has been publicised and the period is over
     _step(page, project, "已公示")
+    expect(page.get_by_role("alert")).to_contain_text("尚未公示改造方案")
+    page.goto(reverse("renewal:project", args=[project.pk]))
+    page.get_by_role("link", name="发布方案公示").click()
+    page.get_by_label("公示天数").fill("1")
+    page.get_by_label("按工作日计算（节假日顺延）").uncheck()
+    page.get_by_role("button", name="发布公示").click()
+    expect(page.get_by_text("已发布公示“雨污分流改造改造方案公示”")).to_be_visible()
+    expect(page.get_by_role("table").filter(has_text="改造方案公示")).to_contain_text("公示中")
+    notice = Notice.objects.get(subject_id=project.pk, kind="plan")
+    _step(page, project, "已公示")
+    expect(page.get_by_role("alert")).to_contain_text("尚未结束")
+    given.close_notice(given.period_over(notice))  # a day later the sweep closed it
+    _step(page, project, "已公示")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已公示")
 
     # the government's pledge covers the budget
     page.goto(reverse("renewal:funding", args=[project.pk]))

@@ -167,6 +167,70 @@ def members(world, p: Project, n: int = 3, actor=None):
     return volunteers
 
 
+def passed_vote(world, p: Project, *, yes: bool = True, close: bool = True):
+    """An owners' vote of the project's matter in building 9 of its compound (two owners, both
+    voting yes unless told), opened by li and closed; the project is narrowed to building 9
+    (a vote of some buildings decides only for them)."""
+    from laoyuan.decisions.votes.models import Vote
+    from laoyuan.renewal.models import VOTE_MATTERS
+    from tests.votes import helpers as vh
+
+    units = Unit.objects.filter(compound=p.compound, building__number="9").order_by("pk")
+    if not units.exists():
+        units = vh.units(
+            p.compound, "9", [("101", "80.00", ["业主甲"]), ("102", "60.00", ["业主乙"])]
+        )
+    units = list(units)
+    building = vh.building(p.compound, "9")
+    vote = vh.open_vote(
+        world, VOTE_MATTERS[p.vote_matter], compound=p.compound, buildings=[building]
+    )
+    if close:
+        for unit, name in zip(units, ("业主甲", "业主乙"), strict=False):
+            vh.paper(world, vote, unit, name, "yes" if yes else "no")
+        vote = vh.close(world, vote)
+    if set(p.buildings.all()) != {building}:
+        actions.project_edit(actor=world.li, project=p, fields=fields_of(p, buildings=[building]))
+    return Vote.objects.get(pk=vote.pk)
+
+
+def link_passed_vote(world, p: Project, *, actor=None, yes: bool = True):
+    vote = passed_vote(world, p, yes=yes)
+    actions.project_set_vote(actor=actor or world.li, project=p, vote=vote)
+    return vote
+
+
+def plan_notice(world, p: Project, *, actor=None):
+    """The project's plan published today for one calendar day by li (unless told)."""
+    return actions.project_publish_plan(
+        actor=actor or world.li,
+        project=p,
+        starts_on=TODAY,
+        period_days=1,
+        working_days=False,
+    )
+
+
+def period_over(notice):
+    """Time passes: the notice's period ended yesterday (its dates moved back)."""
+    from tests.notices.helpers import end_period
+
+    return end_period(notice)
+
+
+def close_notice(notice):
+    from laoyuan.notices import actions as notice_actions
+
+    notice_actions.notice_close(notice_id=notice.pk)
+    notice.refresh_from_db()
+    return notice
+
+
+def plan_notice_closed(world, p: Project, *, actor=None):
+    """The plan published, its period over without objections, closed by the system."""
+    return close_notice(period_over(plan_notice(world, p, actor=actor)))
+
+
 def advance(world, p: Project, to_state: str, *, who: str = "") -> Project:
     """Give the project what each step needs and take it there, step by step, as li would (as
     wang, the street official, outside 沙河社区)."""
@@ -207,6 +271,10 @@ def _prepare(world, p: Project, state: str, actor) -> None:
             project=p,
             decision=decision(world, compound=p.compound, who=actor.username),
         )
+        if p.vote_matter and p.vote_id is None:
+            link_passed_vote(world, p, actor=actor)
+    elif state == ProjectState.PUBLISHED:
+        plan_notice_closed(world, p, actor=actor)
     elif state == ProjectState.FUNDED:
         actions.source_add(
             actor=actor,

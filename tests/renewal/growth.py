@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from laoyuan.notices import actions as notice_actions
 from laoyuan.registry.models import Unit
 from laoyuan.renewal import actions
 from laoyuan.renewal.models import Project
@@ -50,6 +51,21 @@ def grow(world, n: int) -> None:
         )
         actions.asset_add(
             actor=world.li, compound=world.wufuyuan, asset_type="road", name=f"道路{n}{i}"
+        )
+        # a notice about the first project, objected to on paper
+        notice = notice_actions.notice_publish(
+            actor=world.li,
+            place=world.wufuyuan,
+            kind="project",
+            title=f"项目进展公示{n}{i}",
+            body="施工进展",
+            starts_on=given.TODAY,
+            period_days=3,
+            working_days=False,
+            subject=first,
+        )
+        notice_actions.objection_record_paper(
+            actor=world.li, notice=notice, objector_name="王大爷", text="噪音大"
         )
         Unit.objects.create(
             building=world.b1,

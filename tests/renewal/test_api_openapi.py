@@ -33,11 +33,16 @@ def test_every_operation_is_listed_under_renewal_with_a_chinese_summary(schema):
         assert operation["tags"] == ["改造"], (method, path)
 
 
-def test_the_shapes_document_money_and_what_is_not_enforced(schema):
+def test_the_shapes_document_money_and_the_links_to_votes_notices_and_cases(schema):
     components = schema["components"]["schemas"]
     assert "精确小数" in components["ProjectOut"]["properties"]["budget"]["description"]
-    step = components["StepOut"]["properties"]
-    assert "暂不核验" in step["not_enforced"]["description"]
+    assert "not_enforced" not in components["StepOut"]["properties"]
+    detail = components["ProjectDetailOut"]["properties"]
+    assert "民法典第278条" in detail["vote"]["description"]
+    assert "公示" in detail["notices"]["description"]
+    assert "工单" in components["ItemOut"]["properties"]["case"]["description"]
+    vote_call = schema["paths"]["/api/v1/renewal/projects/{project_id}/vote"]["post"]
+    assert "本小区" in vote_call["description"]
     assert "最大余额法" in components["SchemeOut"]["properties"]["rule"]["default"]
     limit = next(
         p

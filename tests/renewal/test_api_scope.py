@@ -15,7 +15,10 @@ import json
 import pytest
 from django.test import Client
 
+from laoyuan.cases.models import Case
 from laoyuan.core.models import AuditEvent, Notification
+from laoyuan.decisions.votes.models import Vote
+from laoyuan.notices.models import Notice
 from laoyuan.renewal import actions
 from laoyuan.renewal.api import router
 from laoyuan.renewal.models import (
@@ -77,6 +80,9 @@ class Objects:
             "member": lambda: fill.member(w, c),
             "inspection": lambda: fill.inspection(w, c),
             "item": lambda: fill.item(w, c),
+            "uncased": lambda: fill.uncased(w, c),
+            "designed": lambda: fill.designed(w, c),
+            "vote": lambda: fill.vote(w, c),
             "milestone": lambda: fill.milestone(w, c),
             "work_item": lambda: fill.work_item(w, c),
             "task": lambda: fill.task(w, c),
@@ -127,6 +133,22 @@ CALLS = {
     ("POST", "/renewal/projects/{project_id}/resolution"): lambda o: (
         f"/renewal/projects/{_id(o, 'project')}/resolution",
         {"decision_id": _id(o, "decision")},
+    ),
+    ("POST", "/renewal/projects/{project_id}/vote"): lambda o: (
+        f"/renewal/projects/{_id(o, 'designed')}/vote",
+        {"vote_id": _id(o, "vote")},
+    ),
+    ("POST", "/renewal/projects/{project_id}/notices/plan"): lambda o: (
+        f"/renewal/projects/{_id(o, 'designed')}/notices/plan",
+        {"starts_on": TODAY, "period_days": 3, "working_days": False},
+    ),
+    ("POST", "/renewal/projects/{project_id}/notices/accounts"): lambda o: (
+        f"/renewal/projects/{o['source'].project_id}/notices/accounts",
+        {"starts_on": TODAY, "period_days": 3, "working_days": False},
+    ),
+    ("POST", "/renewal/rectifications/{item_id}/case"): lambda o: (
+        f"/renewal/rectifications/{_id(o, 'uncased')}/case",
+        None,
     ),
     ("GET", "/renewal/projects/{project_id}/events"): lambda o: (
         f"/renewal/projects/{_id(o, 'project')}/events",
@@ -379,11 +401,15 @@ def snapshot():
         MaintenanceTask,
         Asset,
         Checkup,
+        Notice,
+        Case,
+        Vote,
     )
     return (
         {m.__name__: m.objects.count() for m in models},
         sorted(Project.objects.values_list("pk", "state", "title", "budget")),
-        sorted(RectificationItem.objects.values_list("pk", "state")),
+        sorted(RectificationItem.objects.values_list("pk", "state", "case")),
+        sorted(Project.objects.values_list("pk", "vote")),
     )
 
 
@@ -442,6 +468,10 @@ def test_anonymous_callers_get_401(world, method, path):
         ("li", ("POST", "/renewal/payment-requests/{payment_id}/decision")),
         ("zhou", ("POST", "/renewal/projects/{project_id}/inspections")),
         ("zhang", ("POST", "/renewal/compounds/{compound_id}/assets")),
+        ("zhang", ("POST", "/renewal/projects/{project_id}/vote")),
+        ("sun", ("POST", "/renewal/projects/{project_id}/notices/plan")),
+        ("sun", ("POST", "/renewal/projects/{project_id}/notices/accounts")),
+        ("zhao", ("POST", "/renewal/rectifications/{item_id}/case")),
     ],
 )
 def test_roles_that_see_but_may_not_act_get_403(world, login, who, key):

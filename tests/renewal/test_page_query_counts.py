@@ -28,6 +28,10 @@ PAGES = [
     ("renewal:portal_projects", None),
     ("renewal:portal_project", "project"),
     ("renewal:portal_accounts", "project"),
+    ("renewal:project_vote", "project"),
+    ("renewal:plan_notice_new", "project"),
+    ("renewal:accounts_notice_new", "project"),
+    ("notices:public_compound", "compound"),
 ]
 
 

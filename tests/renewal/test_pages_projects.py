@@ -75,13 +75,14 @@ def test_a_refused_step_lists_what_is_missing(world, login):
     assert project.state == "consulted"
 
 
-def test_the_project_page_shows_each_steps_checklist_and_what_is_not_enforced(world, login):
+def test_the_project_page_shows_each_steps_checklist_with_the_owners_vote(world, login):
     project = given.advance(world, given.project(world, vote_matter="use_fund"), "designed")
     page = login(world.li).get(reverse("renewal:project", args=[project.pk])).content.decode()
     assert "下一步：已决策" in page
     assert "关联了会议决议" in page and "尚未关联会议决议" in page
-    # the owners' vote is not checked yet, and the page says so plainly
-    assert "业主共同决定" in page and "尚未接入，系统暂不核验：请线下核实。" in page
+    assert "业主共同决定的事项经业主表决通过（民法典第二百七十八条）" in page
+    assert "尚未关联业主表决" in page
+    assert "尚未接入" not in page
 
 
 def test_a_resident_or_an_outsider_gets_404_on_the_staff_pages(world, login):

@@ -71,10 +71,21 @@ def test_the_maintenance_fund_needs_the_matter_named_or_the_emergency_procedure(
     actions.project_edit(
         actor=world.li, project=project, fields=given.fields_of(project, vote_matter="use_fund")
     )
+    # Naming the matter is not enough: the owners must have voted for it.
+    with pytest.raises(ValidationError) as refused:
+        actions.project_transition(actor=world.li, project=project, to_state="funded")
+    assert "使用住宅专项维修资金须经业主表决通过（应急程序除外）" in str(refused.value)
+    # The emergency procedure (art. 281), with its reason, is the other way.
+    actions.project_edit(
+        actor=world.li,
+        project=project,
+        fields=given.fields_of(
+            project, fund_emergency=True, fund_emergency_reason="屋面大面积渗漏，危及住户安全"
+        ),
+    )
     project = actions.project_transition(actor=world.li, project=project, to_state="funded")
-    # The vote itself is not checked until votes are merged: the event says so.
     step = ProjectEvent.objects.get(project=project, to_state="funded")
-    assert step.data["not_enforced"] == ["fund_vote"]
+    assert "fund_vote" in step.data["checked"]
 
 
 def test_acceptance_needs_finished_work_closed_problems_sign_off_report_and_survey(world):

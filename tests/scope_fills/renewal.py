@@ -143,6 +143,42 @@ def item(w, c):
     return inspection(w, c).problems.first()
 
 
+def designed(w, c):
+    """A project designed (plan and drawings attached), its matter one the owners decide."""
+    return _cache(
+        w,
+        ("designed", c.pk),
+        lambda: given.advance(
+            w, given.project(w, compound=c, title="加装电梯", vote_matter="rebuild"), "designed"
+        ),
+    )
+
+
+def vote(w, c):
+    """A passed owners' vote of the designed project's matter (building 9 of the compound)."""
+    return _cache(w, ("vote", c.pk), lambda: given.passed_vote(w, designed(w, c)))
+
+
+def uncased(w, c):
+    """An item from before case work was wired: recorded without a case."""
+    from laoyuan.renewal.models import RectificationItem
+
+    def build():
+        made = actions.rectification_create(
+            actor=w.li,
+            compound=c,
+            title="单元门闭门器损坏",
+            responsible_party="物业",
+            found_on=TODAY,
+            work_days=3,
+        )
+        RectificationItem.objects.filter(pk=made.pk).update(case=None)
+        made.refresh_from_db()
+        return made
+
+    return _cache(w, ("uncased", c.pk), build)
+
+
 def milestone(w, c):
     return _cache(
         w,
@@ -241,6 +277,9 @@ FILL = {
             "survey_open",
             "survey_close",
             "maintenance_new",
+            "project_vote",
+            "plan_notice_new",
+            "accounts_notice_new",
         )
     },
     "renewal:survey_paper": _fill(built),

@@ -23,6 +23,11 @@ from laoyuan.renewal.actions.funding import (
     source_add,
     source_balances,
 )
+from laoyuan.renewal.actions.links import (
+    project_publish_accounts,
+    project_publish_plan,
+    project_set_vote,
+)
 from laoyuan.renewal.actions.projects import (
     ProjectFields,
     QuantityEntry,
@@ -34,7 +39,11 @@ from laoyuan.renewal.actions.projects import (
     project_transition,
     topic_into_library,
 )
-from laoyuan.renewal.actions.rectification import rectification_create, rectification_transition
+from laoyuan.renewal.actions.rectification import (
+    rectification_create,
+    rectification_open_case,
+    rectification_transition,
+)
 from laoyuan.renewal.actions.schedule import (
     maintenance_add,
     maintenance_done,
@@ -82,12 +91,16 @@ __all__ = [
     "project_create",
     "project_edit",
     "project_link_topics",
+    "project_publish_accounts",
+    "project_publish_plan",
     "project_set_resolution",
+    "project_set_vote",
     "project_transition",
     "rating_to_project",
     "rating_to_rectification",
     "receipt_record",
     "rectification_create",
+    "rectification_open_case",
     "rectification_transition",
     "share_collected",
     "share_scheme_create",

@@ -7,9 +7,9 @@ The ledger is append-only (renewal.models.funding). Every posting to a source lo
 source's row first, so two people recording at once cannot both spend the same yuan: after each
 posting nothing may be received beyond what was pledged, nor paid beyond what was received.
 
-Spending the maintenance fund (住宅专项维修资金) will also need a passed owners' vote of the
-matter "use of the maintenance fund" once votes are merged (requirements.DEFERRED); until then
-it is not checked here.
+Paying out of the maintenance fund (住宅专项维修资金) needs the project's passed owners' vote
+(业主表决) on using it (民法典第278条), checked when the payment is asked for and again when it is
+approved, unless the project records the emergency procedure of art. 281 with its reason.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from laoyuan.core.audit import audit_log
 from laoyuan.core.models import User
 from laoyuan.registry.models import Building, Unit
+from laoyuan.renewal import requirements
 from laoyuan.renewal import shares as share_math
 from laoyuan.renewal.actions.common import event, fail, money, plausible_date, require, text
 from laoyuan.renewal.actions.projects import attachment_store
@@ -316,6 +317,16 @@ def receipt_record(
 
 
 @transaction.atomic
+def _fund_vote_or_refuse(source: FundingSource) -> None:
+    """The maintenance fund pays only what the owners voted for (or an emergency repair)."""
+    if source.kind != SourceKind.MAINTENANCE_FUND:
+        return
+    project = Project.objects.get(pk=source.project_id)
+    problem = requirements.fund_vote_problem(project, *requirements.vote_facts(project))
+    if problem:
+        raise ValidationError({"source": problem})
+
+
 def payment_request(
     *,
     actor: User,
@@ -330,6 +341,7 @@ def payment_request(
     require(actor, "renewal.funds", source)
     source = _locked(source)
     _open_for_money(source.project)
+    _fund_vote_or_refuse(source)
     problems: dict[str, str] = {}
     value = money(amount, "amount", problems, label=_("支付金额"))
     payee = text(payee, "payee", problems, label=_("收款单位"), most=120)
@@ -404,6 +416,7 @@ def payment_decide(
             _("这笔申请已是“{state}”，不能再审批。").format(state=payment.get_state_display())
         )
     if approve:
+        _fund_vote_or_refuse(source)
         now = source_balances(source)
         if payment.amount > now.cash:
             raise ValidationError(

@@ -482,14 +482,13 @@ def project_transition(*, actor: User, project: Project, to_state: str, note: st
     )
     fail(problems)
     facts = requirements.facts_of(project)
-    checked, not_enforced = [], []
+    checked = []
     if not going_back:
         missing = requirements.missing(facts, to_state)
         if missing:
             header = _("项目还不能改为“{to}”，缺少以下条件：").format(to=_state_label(to_state))
             raise ValidationError({"to_state": [header, *missing]})
         checked = [c.code for c in requirements.check(facts, to_state)]
-        not_enforced = [d.code for d in requirements.deferred(facts, to_state)]
     before = project.state
     project.state = to_state
     project.state_changed_at = timezone.now()
@@ -508,13 +507,13 @@ def project_transition(*, actor: User, project: Project, to_state: str, note: st
         from_state=before,
         to_state=to_state,
         note=note,
-        data={"checked": checked, "not_enforced": not_enforced},
+        data={"checked": checked},
     )
     audit_log(
         actor=actor,
         action="renewal.project_transition",
         obj=project,
-        changes={"state": [before, to_state], "note": note, "not_enforced": not_enforced},
+        changes={"state": [before, to_state], "note": note, "checked": checked},
     )
     _tell_residents(project)
     return project

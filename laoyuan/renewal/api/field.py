@@ -175,7 +175,7 @@ def _inspection_out(inspection: Inspection) -> dict:
         "inspectors": inspection.inspectors,
         "findings": inspection.findings,
         "photos": inspection.photos.count(),
-        "problems": list(inspection.problems.select_related("compound").order_by("id")),
+        "problems": list(inspection.problems.select_related("compound", "case").order_by("id")),
     }
 
 

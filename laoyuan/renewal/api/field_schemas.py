@@ -93,6 +93,13 @@ class InspectionIn(Strict):
     problems: Many(ProblemIn, most=30, least=0) = Field(default_factory=list)
 
 
+class CaseRef(Schema):
+    id: int = Field(description="工单编号（/api/v1/cases/{id}）")
+    request_id: str = Field(description="受理编号")
+    state: str
+    state_label: str
+
+
 class ItemOut(Schema):
     id: int
     compound: Ref
@@ -111,6 +118,21 @@ class ItemOut(Schema):
     state_label: str
     rectified_on: dt.date | None
     closed_on: dt.date | None
+    effective_state: str = Field(
+        description="实际状态：工单已结案的事项算作已销号（closed），否则同 state"
+    )
+    case: CaseRef | None = Field(None, description="整治事项转成的工单（未转为工单时为 null）")
+
+    @staticmethod
+    def resolve_case(obj) -> dict | None:
+        if obj.case_id is None:
+            return None
+        return {
+            "id": obj.case_id,
+            "request_id": obj.case.request_id,
+            "state": obj.case.state,
+            "state_label": str(obj.case.get_state_display()),
+        }
 
     @staticmethod
     def resolve_origin_label(obj) -> str:

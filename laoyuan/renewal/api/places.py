@@ -119,6 +119,23 @@ def item_transition(
     return _item_detail(queries.item_or_404(user, item_id))
 
 
+@router.post(
+    "/renewal/rectifications/{item_id}/case",
+    response=ItemDetailOut,
+    tags=TAGS,
+    summary="整治事项转为工单（记录者无权立案时，由工作人员补开）",
+    description=(
+        "由有立案权限（cases.open）的工作人员为尚未转为工单的整治事项开立工单；"
+        "工单结案后，事项自动算作已销号。"
+    ),
+)
+def item_case(request: HttpRequest, item_id: int = pk("整治事项编号")):
+    user = user_of(request)
+    item = queries.item_or_404(user, item_id)
+    actions.rectification_open_case(actor=user, item=item)
+    return _item_detail(queries.item_or_404(user, item_id))
+
+
 def _inventory(compound) -> dict:
     ind = checkup_queries.indicators(compound)
     recent = list(checkup_queries.checkups(compound).prefetch_related("ratings")[:10])

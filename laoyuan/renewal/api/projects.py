@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from laoyuan.decisions.models import Decision
+from laoyuan.decisions.votes.queries import votes_for
 from laoyuan.registry.api import Page
 from laoyuan.registry.models import Building
 from laoyuan.renewal import actions, catalog, requirements
@@ -23,15 +24,18 @@ from laoyuan.renewal.api.schemas import (
     ProjectCreateIn,
     ProjectDetailOut,
     ProjectFilters,
+    ProjectNoticeIn,
     ProjectOut,
     ProjectPatchIn,
     ResolutionIn,
     TopicsIn,
     TransitionIn,
+    VoteIn,
     money_out,
 )
 from laoyuan.renewal.progress import percent_down
 from laoyuan.renewal.queries import funding as funding_queries
+from laoyuan.renewal.queries import links as link_queries
 from laoyuan.renewal.queries import projects as queries
 from laoyuan.voices.api import compound_for_voices_or_404
 from laoyuan.voices.queries import topics_for
@@ -109,10 +113,6 @@ def detail(request: HttpRequest, project_id: int) -> dict:
                 "forward": s.forward,
                 "ready": s.ready,
                 "checks": [c.__dict__ for c in s.checks],
-                "not_enforced": [
-                    {"code": d.code, "label": str(d.label), "needs": str(d.needs)}
-                    for d in s.deferred
-                ],
             }
             for s in steps
         ],
@@ -121,6 +121,31 @@ def detail(request: HttpRequest, project_id: int) -> dict:
         )
         if project.accounts_published_at
         else "",
+        "vote": None
+        if facts.vote is None
+        else {
+            "id": facts.vote.pk,
+            "title": facts.vote.title,
+            "matter": facts.vote.matter,
+            "status": facts.vote.status,
+            "status_label": str(facts.vote.get_status_display()),
+            "passed": facts.vote_passed,
+        },
+        "notices": [
+            {
+                "id": n.pk,
+                "kind": n.kind,
+                "kind_label": str(n.get_kind_display()),
+                "title": n.title,
+                "state": n.state,
+                "phase": n.phase,
+                "starts_on": n.starts_on,
+                "ends_on": n.ends_on,
+                "objections": n.objection_count,
+                "unresolved": n.unresolved_count,
+            }
+            for n in link_queries.project_notices(project)
+        ],
     }
 
 
@@ -199,8 +224,8 @@ def project_create(request: HttpRequest, payload: ProjectCreateIn):
     tags=TAGS,
     summary="改造项目详情：范围、资金、进度，以及每个下一步的前置条件",
     description=(
-        "next_steps 列出可以改成的状态及其前置条件（checks：是否满足、缺什么）；"
-        "not_enforced 为尚未接入、系统暂不核验的条件（业主表决、公示）。"
+        "next_steps 列出可以改成的状态及其前置条件（checks：是否满足、缺什么），"
+        "包括业主表决（vote）和方案公示（notices）；rectification 等见各自接口。"
     ),
 )
 def project_detail(request: HttpRequest, project_id: int = pk("项目编号")):
@@ -313,6 +338,77 @@ def project_resolution(
         raise ValidationError({"decision_id": _("未找到本小区会议的这个决定")})
     actions.project_set_resolution(actor=user, project=project, decision=decision)
     return detail(request, project.pk)
+
+
+@router.post(
+    "/renewal/projects/{project_id}/vote",
+    response=ProjectDetailOut,
+    tags=TAGS,
+    summary="关联业主表决（决定本项目表决事项的表决）",
+    description=(
+        "只能选择本小区、与项目“需业主共同决定的事项”同一事项类型、未取消的表决；"
+        "表决只由部分楼栋业主参加时，须包括项目涉及的全部楼栋。vote_id 为 null 取消关联。"
+        "项目资金落实后不能再更换。表决须结束计票并获通过，项目才能改为“已决策”。"
+    ),
+)
+def project_vote(request: HttpRequest, payload: VoteIn, project_id: int = pk("项目编号")):
+    user = user_of(request)
+    project = queries.project_or_404(user, project_id)
+    vote = None
+    if payload.vote_id is not None:
+        vote = votes_for(user).filter(pk=payload.vote_id, compound_id=project.compound_id).first()
+        if vote is None:
+            raise ValidationError({"vote_id": _("未找到本小区的这个业主表决")})
+    actions.project_set_vote(actor=user, project=project, vote=vote)
+    return detail(request, project.pk)
+
+
+def _notice_call(request, payload: ProjectNoticeIn, project_id: int, publish) -> dict:
+    user = user_of(request)
+    project = queries.project_or_404(user, project_id)
+    publish(
+        actor=user,
+        project=project,
+        starts_on=payload.starts_on,
+        period_days=payload.period_days,
+        working_days=payload.working_days,
+        title=payload.title,
+        body=payload.body,
+    )
+    return Status(201, detail(request, project.pk))
+
+
+@router.post(
+    "/renewal/projects/{project_id}/notices/plan",
+    response={201: ProjectDetailOut},
+    tags=TAGS,
+    summary="发布方案公示（以本项目为对象，附方案、图纸、预算书）",
+    description=(
+        "项目“方案已设计”或“已决策”时，公示给本小区（或项目涉及的楼栋）的居民。"
+        "公示期满结束、每条异议都已答复办结后，项目才能改为“已公示”。"
+        "须有 renewal.manage 和该小区的 notices.publish 权限。"
+    ),
+)
+def project_notice_plan(
+    request: HttpRequest, payload: ProjectNoticeIn, project_id: int = pk("项目编号")
+):
+    return _notice_call(request, payload, project_id, actions.project_publish_plan)
+
+
+@router.post(
+    "/renewal/projects/{project_id}/notices/accounts",
+    response={201: ProjectDetailOut},
+    tags=TAGS,
+    summary="发布账目公示（附 A4 账目表 PDF）",
+    description=(
+        "公开项目账目（公开地址不变），并以本项目为对象发布收支账目公示，附带账目表 PDF。"
+        "须有 renewal.funds 和该小区的 notices.publish 权限。"
+    ),
+)
+def project_notice_accounts(
+    request: HttpRequest, payload: ProjectNoticeIn, project_id: int = pk("项目编号")
+):
+    return _notice_call(request, payload, project_id, actions.project_publish_accounts)
 
 
 @router.get(

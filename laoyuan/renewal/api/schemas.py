@@ -161,21 +161,12 @@ class CheckOut(Schema):
     missing: str = Field(description="不满足时缺什么（中文）")
 
 
-class DeferredOut(Schema):
-    code: str
-    label: str
-    needs: str = Field(description="接入后将核验的数据")
-
-
 class StepOut(Schema):
     state: str
     label: str
     forward: bool = Field(description="向前推进（须满足前置条件）；否则为退回或撤销（须写理由）")
     ready: bool
     checks: list[CheckOut]
-    not_enforced: list[DeferredOut] = Field(
-        description="尚未接入、系统暂不核验的条件（业主表决、公示），请线下核实"
-    )
 
 
 class MoneyOut(Schema):
@@ -210,6 +201,30 @@ class ResolutionOut(Schema):
     solution: str
 
 
+class VoteBrief(Schema):
+    id: int = Field(description="表决编号（/api/v1/votes/{id}）")
+    title: str
+    matter: str
+    status: str
+    status_label: str
+    passed: bool | None = Field(description="按计票封存的结果是否通过；未计票为 null")
+
+
+class NoticeBrief(Schema):
+    id: int = Field(description="公示编号（/api/v1/notices/{id}）")
+    kind: str
+    kind_label: str
+    title: str
+    state: str
+    phase: str = Field(
+        description="今天所处阶段（中文）：即将开始、公示中、公示期满、已结束、已撤回"
+    )
+    starts_on: dt.date
+    ends_on: dt.date
+    objections: int
+    unresolved: int = Field(description="尚未答复办结的异议条数")
+
+
 class ProjectDetailOut(ProjectBase):
     description: str
     designer: str
@@ -231,6 +246,24 @@ class ProjectDetailOut(ProjectBase):
     group_members: int
     next_steps: list[StepOut]
     accounts_public_url: str = Field(description="账目公开后的公开地址，未公开为空")
+    vote: VoteBrief | None = Field(
+        description="决定本项目表决事项的业主表决（民法典第278条），未关联为 null"
+    )
+    notices: list[NoticeBrief] = Field(description="以本项目为对象的公示（方案、账目……）")
+
+
+class VoteIn(Strict):
+    vote_id: Id | None = Field(description="本小区、同一事项的业主表决；null 取消关联")
+
+
+class ProjectNoticeIn(Strict):
+    starts_on: dt.date = Field(description="开始日期（今天或以后）")
+    period_days: int = Field(7, ge=1, le=90, description="公示天数")
+    working_days: bool = Field(True, description="按工作日计算（节假日顺延）")
+    title: Text(120) = Field("", description="标题；留空自动生成")
+    body: LongText = Field(
+        "", description="正文；留空自动生成（方案：范围、工程量、预算；账目：附件与公开网址）"
+    )
 
 
 class TransitionIn(Strict):

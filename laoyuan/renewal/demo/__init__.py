@@ -11,8 +11,11 @@ Shahe street (沙河街道) and Canglang street (沧浪街道) make their portfo
 their figures are the demo's own, not Jinjiang's 477 of 751.
 
 Everything is written through the actions (with the demo accounts), then dated back to when it
-happened in the story. The owners' vote and the public notice of the story are added when those
-parts are merged. Loading is idempotent: a compound that already has renewal projects beyond
+happened in the story (`demo/links.py`): every project past 已决策 was publicised (方案公示) and
+closed with its objections answered before 已公示; building 5's lift is decided by the votes
+demo's lift vote, building 7's roof is paid by its maintenance fund after its owners' vote; the
+drainage accounts were publicised as a notice; rectification items are carried by cases to
+closure. Loading is idempotent: a compound that already has renewal projects beyond
 those the voices demo made is left alone.
 """
 
@@ -96,7 +99,10 @@ def _summary(compound: Compound) -> str:
 
 def reset_renewal_demo() -> None:
     """Remove the renovation records of the demo places, so that voices, meetings and places
-    can go (projects keep topics and meeting decisions; the ledger keeps its vouchers)."""
+    can go (projects keep topics and meeting decisions; the ledger keeps its vouchers). The
+    cases, votes and notices the renovation opened live in the demo places too: the cases,
+    votes and notices demos' resets, which run after this one, remove them with the rest (the
+    projects and items that pointed at them are gone by then)."""
     in_demo = Q(compound__community__street__district__code__in=DEMO_DISTRICT_CODES)
     projects = Project.objects.filter(in_demo)
     by_project = Q(project__in=projects)

@@ -16,6 +16,7 @@ from laoyuan.decisions import actions as meeting_actions
 from laoyuan.decisions.models import AttendeeKind, Decision, MeetingKind
 from laoyuan.registry.models import Building, Compound, Household, Relation, Resident
 from laoyuan.renewal import actions
+from laoyuan.renewal.demo import links
 from laoyuan.renewal.demo.stories import GOV, Story
 from laoyuan.renewal.models import (
     LIFECYCLE,
@@ -68,6 +69,7 @@ class Builder:
         self.today = today
         self.rng = random.Random(f"laoyuan-demo:renewal:{compound.code}")
         self.meeting = None
+        self.cases = links.Cases(compound, today)
         self.residents = list(
             Resident.objects.filter(compound=compound, is_active=True, relation=Relation.HEAD)
             .order_by("pk")
@@ -216,6 +218,12 @@ class Builder:
                 actions.project_set_resolution(
                     actor=self.users["jiedao"], project=project, decision=decision
                 )
+            if project.vote_matter and project.vote_id is None:
+                self.owners_vote(project, day - dt.timedelta(days=max(clock.step // 2, 1)))
+        elif state == ProjectState.PUBLISHED:
+            links.plan_notice(
+                self.staff, project, day, objection=project.title.startswith(("雨污", "楼道"))
+            )
         elif state == ProjectState.FUNDED:
             self.fund(project, story, day)
         elif state == ProjectState.TENDERING:
@@ -265,6 +273,17 @@ class Builder:
                 interval_months=6,
                 first_due=self.today + dt.timedelta(days=45),
             )
+
+    def owners_vote(self, project: Project, day: dt.date) -> None:
+        """The owners' vote that decides the project's matter: the votes demo's lift vote for
+        the lift of building 5, else a vote of the project's building on using its fund."""
+        if project.vote_matter == "rebuild":
+            vote = links.lift_vote(self.compound)
+        else:
+            building = project.buildings.order_by("number").first()
+            vote = links.fund_vote(self.users, self.compound, building, day)
+        if vote is not None:
+            actions.project_set_vote(actor=self.staff, project=project, vote=vote)
 
     def fund(self, project: Project, story: Story, day: dt.date) -> None:
         for m in story.money:
@@ -398,17 +417,12 @@ class Builder:
                 )
             ],
         )
-        if not close:
-            return
+        # The owners' committee may not open cases: the community worker opens the problem's
+        # case the next morning and gives it to the street's housing office, which follows the
+        # contractor's fix; closed after the residents' check (or still being fixed).
         item = inspection.problems.get()
-        contractor = self.users["wuye"]
-        item = actions.rectification_transition(actor=contractor, item=item, to_state="rectifying")
-        item = actions.rectification_transition(
-            actor=contractor, item=item, to_state="rectified", note="已分层夯实、重铺沥青"
-        )
-        actions.rectification_transition(
-            actor=self.users["yeweihui"],
-            item=item,
-            to_state="closed",
-            note="监督小组现场复核：路面平整，同意销号",
+        moment = links._at(on + dt.timedelta(days=1), 9)
+        item = self.cases.open(item, moment)
+        self.cases.play(
+            item.case, moment, party="沙河街道住建办", stop="closed" if close else "in_progress"
         )

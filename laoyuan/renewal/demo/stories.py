@@ -154,22 +154,28 @@ WUFUYUAN_STORIES: tuple[Story, ...] = (
             ),
         ),
     ),
+    # The roofs leak worst on building 7: its owners voted to use its maintenance fund.
     Story(
         "屋面防水改造",
         ProjectState.FUNDED,
         12,
-        Y("1800000.00"),
-        (("屋面防水层", "9600", "平方米"),),
-        (Money("maintenance_fund", "五福苑住宅专项维修资金", Y("1800000.00")),),
+        Y("320000.00"),
+        (("屋面防水层（含保温）", "1100", "平方米"),),
+        (Money("maintenance_fund", "五福苑7栋住宅专项维修资金", Y("320000.00")),),
+        rename="7栋屋面防水改造（使用维修资金）",
+        buildings=("7",),
         vote_matter="use_fund",
     ),
+    # Building 5's owners voted for their lift (the votes demo): decided by that vote.
     Story(
         "加装电梯（有意愿的单元）",
-        ProjectState.DESIGNED,
+        ProjectState.DECIDED,
         8,
         Y("650000.00"),
         (("加装电梯", "1", "部"),),
-        buildings=("jumin",),
+        rename="5栋加装电梯",
+        buildings=("5",),
+        vote_matter="rebuild",
         extra={"lift": True},
     ),
     Story(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from laoyuan.core.models import Notification, User
 from laoyuan.registry.models import Building, Compound
 from laoyuan.renewal import actions
+from laoyuan.renewal.demo import links
 from laoyuan.renewal.demo.builder import Builder, Clock, pdf
 from laoyuan.renewal.demo.stories import (
     GOV,
@@ -216,10 +217,11 @@ def build_wufuyuan(compound: Compound, users: dict[str, User], today: dt.date) -
         if project is None:
             continue
         clock = Clock(today, story.months_ago, LIFECYCLE.index(story.state) + 3)
-        buildings = []
-        if story.buildings == ("jumin",):
-            homes = builder._jumin_residents().values_list("household__building_id", flat=True)
-            buildings = list(Building.objects.filter(pk__in=homes))
+        buildings = list(
+            Building.objects.filter(compound=compound, number__in=story.buildings).order_by(
+                "number"
+            )
+        )
         project = actions.project_edit(
             actor=builder.staff,
             project=project,
@@ -242,7 +244,7 @@ def build_wufuyuan(compound: Compound, users: dict[str, User], today: dt.date) -
         if story.state == ProjectState.CONSTRUCTION:
             _under_construction(builder, project, story, today)
         if story.published:
-            actions.accounts_publish(actor=builder.staff, project=project)
+            links.accounts_notice(builder.staff, project, clock.end - dt.timedelta(days=20))
         _backdate(project, clock)
         made.append(project)
     made.append(_checkup(builder, compound, today))
@@ -368,41 +370,40 @@ def _checkup(builder: Builder, compound: Compound, today: dt.date) -> Project:
     fire = last.ratings.get(asset__asset_type="fire")
     light = last.ratings.get(asset__asset_type="street_light")
     project = actions.rating_to_project(actor=builder.staff, rating=fire)
-    actions.rating_to_rectification(
-        actor=builder.staff, rating=light, responsible_party="五福苑物业服务中心", work_days=5
+    builder.cases.at(
+        links._at(last.checked_on, 15),
+        lambda: actions.rating_to_rectification(
+            actor=builder.staff, rating=light, responsible_party="五福苑物业服务中心", work_days=5
+        ),
     )
     return project
 
 
 def _rectification_list(builder: Builder, compound: Compound, today: dt.date) -> None:
-    """A few small items on the list: two closed, one being fixed."""
+    """A few small items on the list, each carried by its case to the property service
+    centre: two closed (so the items count as closed), one being fixed."""
     staff = builder.staff
-    done = [
-        ("5栋旁垃圾桶满溢", "五福苑物业服务中心", 2, 120),
-        ("2栋单元门闭门器损坏", "五福苑物业服务中心", 3, 60),
+    items = [
+        ("5栋旁垃圾桶满溢", "", 2, 120, "closed"),
+        ("2栋单元门闭门器损坏", "", 3, 60, "closed"),
+        ("后门井盖松动", "后门", 5, 2, "in_progress"),
     ]
-    for title, party, days, ago in done:
-        item = actions.rectification_create(
-            actor=staff,
-            compound=compound,
-            title=title,
-            responsible_party=party,
-            found_on=today - dt.timedelta(days=ago),
-            work_days=days,
+    for title, where, days, ago, stop in items:
+        found = today - dt.timedelta(days=ago)
+        moment = links._at(found, 9, 30)
+        item = builder.cases.at(
+            moment,
+            lambda title=title, where=where, days=days, found=found: actions.rectification_create(
+                actor=staff,
+                compound=compound,
+                title=title,
+                responsible_party="五福苑物业服务中心",
+                found_on=found,
+                work_days=days,
+                location=where,
+            ),
         )
-        item = actions.rectification_transition(
-            actor=builder.users["wuye"], item=item, to_state="rectified", note="已处理"
-        )
-        actions.rectification_transition(actor=staff, item=item, to_state="closed")
-    actions.rectification_create(
-        actor=staff,
-        compound=compound,
-        title="后门井盖松动",
-        responsible_party="五福苑物业服务中心",
-        found_on=today - dt.timedelta(days=2),
-        work_days=5,
-        location="后门",
-    )
+        builder.cases.play(item.case, moment, stop=stop)
     for item in RectificationItem.objects.filter(compound=compound, inspection__isnull=True):
         _backdate_item(item)
 

@@ -31,6 +31,7 @@ from laoyuan.renewal.models.projects import (
     PLANNING_STATES,
     PROJECT_TRANSITIONS,
     QUANTITY,
+    VOTE_MATTERS,
     AttachmentKind,
     EventKind,
     MaintenanceTask,
@@ -54,6 +55,7 @@ from laoyuan.renewal.models.rectification import (
     RectificationEvent,
     RectificationItem,
     RectificationState,
+    open_q,
 )
 from laoyuan.renewal.models.supervision import (
     SATISFIED_CHOICES,
@@ -87,6 +89,7 @@ __all__ = [
     "QUANTITY",
     "RECTIFICATION_TRANSITIONS",
     "SATISFIED_CHOICES",
+    "VOTE_MATTERS",
     "Account",
     "AnswerChannel",
     "Asset",
@@ -132,5 +135,6 @@ __all__ = [
     "VolunteerVia",
     "WorkItem",
     "compound_paths",
+    "open_q",
     "place_paths",
 ]

@@ -95,14 +95,24 @@ LIVE_STATES = PLANNING_STATES + BUILDING_STATES
 
 class OwnersMatter(models.TextChoices):
     """Matters owners decide jointly (民法典第二百七十八条): a project that touches one needs a
-    passed owners' vote of that matter type (checked once votes are wired in, see
-    requirements.DEFERRED)."""
+    passed owners' vote (业主表决) of that matter type, linked as `Project.vote` (see
+    requirements.REQUIREMENTS and `VOTE_MATTERS`)."""
 
     USE_FUND = "use_fund", _("（五）使用建筑物及其附属设施的维修资金")
     RAISE_FUND = "raise_fund", _("（六）筹集建筑物及其附属设施的维修资金")
     REBUILD = "rebuild", _("（七）改建、重建建筑物及其附属设施")
     CHANGE_USE = "change_use", _("（八）改变共有部分的用途或者利用共有部分从事经营活动")
     OTHER_MAJOR = "other_major", _("（九）有关共有和共同管理权利的其他重大事项")
+
+
+# The owners' vote matter (decisions.votes.Matter) that decides each of a project's matters.
+VOTE_MATTERS: dict[str, str] = {
+    OwnersMatter.USE_FUND: "fund_use",
+    OwnersMatter.RAISE_FUND: "fund_raise",
+    OwnersMatter.REBUILD: "rebuild",
+    OwnersMatter.CHANGE_USE: "common_use",
+    OwnersMatter.OTHER_MAJOR: "other_major",
+}
 
 
 class Project(TimeStamped):
@@ -141,6 +151,15 @@ class Project(TimeStamped):
     resolution = models.ForeignKey(
         "decisions.Decision",
         verbose_name=_("会议决议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewal_projects",
+    )
+    # The owners' vote (业主表决) that decided its `vote_matter`: of the same compound and matter.
+    vote = models.ForeignKey(
+        "decisions.Vote",
+        verbose_name=_("业主表决"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -219,6 +238,8 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", _("满意度调查")
     MAINTENANCE = "maintenance", _("维护")
     ACCOUNTS = "accounts", _("账目公开")
+    VOTE = "vote", _("关联业主表决")
+    NOTICE = "notice", _("公示")
 
 
 class ProjectEvent(models.Model):

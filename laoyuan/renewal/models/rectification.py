@@ -3,17 +3,20 @@ rectification list (整治清单) — and the problems a supervision inspection 
 问题) or a check-up's poor rating brings up. Each has a responsible party, a deadline counted in
 Chinese working days (core.workdays) and is tracked to closure (销号); every change is an event.
 
-Once case work (cases, 接诉即办) is merged, each item gets a case: the integrator adds a
-nullable `case` key here and opens the case in `rectification_create`; the item keeps its own
-state until then (see docs/ARCHITECTURE.md, "Renewal").
+Each item opens a case (工单, laoyuan.cases) when it is created by someone who may open cases
+(else staff open it later from the item's page): the case carries it to the responsible party
+with its deadline, and when the case is closed (结案) the item counts as closed too
+(`effective_state`, and `open_q()` for queries) — the cases app knows nothing of renewal.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from laoyuan.cases.models import CaseState
 from laoyuan.core.models import TimeStamped
 from laoyuan.renewal.models.projects import place_paths
 
@@ -89,6 +92,15 @@ class RectificationItem(TimeStamped):
         on_delete=models.PROTECT,
         related_name="rectifications",
     )
+    # The case (工单) that carries the item to the responsible party; null until one is opened.
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectification",
+    )
     title = models.CharField(_("问题"), max_length=120)
     description = models.TextField(_("情况说明"), blank=True)
     location = models.CharField(_("位置"), max_length=120, blank=True)
@@ -124,8 +136,30 @@ class RectificationItem(TimeStamped):
         return self.title
 
     @property
+    def effective_state(self) -> str:
+        """Its own state, or closed once its case is closed (结案)."""
+        if self.state in OPEN_STATES and self.case_id and self.case.state == CaseState.CLOSED:
+            return RectificationState.CLOSED
+        return self.state
+
+    @property
+    def effective_state_label(self) -> str:
+        return str(RectificationState(self.effective_state).label)
+
+    @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+        return self.effective_state in OPEN_STATES
+
+
+# Case states in which the item's own state still stands (all but closed).
+CASE_NOT_CLOSED = tuple(s for s in CaseState.values if s != CaseState.CLOSED)
+
+
+def open_q(prefix: str = "", states: tuple[str, ...] = OPEN_STATES) -> Q:
+    """Items still open (in one of `states` of their own) and without a closed case."""
+    return Q(**{f"{prefix}state__in": states}) & (
+        Q(**{f"{prefix}case__isnull": True}) | Q(**{f"{prefix}case__state__in": CASE_NOT_CLOSED})
+    )
 
 
 class RectificationEvent(models.Model):

@@ -32,7 +32,6 @@ from laoyuan.renewal.models import (
     BUILDING_STATES,
     CLOCK_STATES,
     DONE_STATES,
-    OPEN_STATES,
     PLANNING_STATES,
     SATISFIED_CHOICES,
     LedgerEntry,
@@ -43,6 +42,7 @@ from laoyuan.renewal.models import (
     Satisfaction,
     SourceKind,
     SurveyAnswer,
+    open_q,
 )
 from laoyuan.renewal.queries.projects import behind_schedule_q
 
@@ -223,8 +223,8 @@ def portfolio(place: Place, *, today: dt.date | None = None) -> Portfolio:
     )
     out.surveys = projects.filter(survey__isnull=False).count()
     items = RectificationItem.objects.filter(place_q(place)).aggregate(
-        open=Count("id", filter=Q(state__in=OPEN_STATES)),
-        overdue=Count("id", filter=Q(state__in=CLOCK_STATES, deadline__lt=today)),
+        open=Count("id", filter=open_q()),
+        overdue=Count("id", filter=open_q(states=CLOCK_STATES) & Q(deadline__lt=today)),
     )
     out.items_open, out.items_overdue = items["open"], items["overdue"]
     return out

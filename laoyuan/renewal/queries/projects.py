@@ -160,7 +160,6 @@ class Step:
     label: str
     forward: bool
     checks: list[requirements.CheckResult] = field(default_factory=list)
-    deferred: list[requirements.DeferredCheck] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -179,14 +178,17 @@ def next_steps(project: Project, facts: requirements.ProjectFacts | None = None)
                 label=str(ProjectState(state).label),
                 forward=forward,
                 checks=requirements.check(facts, state) if forward else [],
-                deferred=requirements.deferred(facts, state) if forward else [],
             )
         )
     return steps
 
 
 def project_problems(project: Project) -> QuerySet[RectificationItem]:
-    return RectificationItem.objects.filter(project=project).order_by("state", "deadline", "id")
+    return (
+        RectificationItem.objects.filter(project=project)
+        .select_related("case")
+        .order_by("state", "deadline", "id")
+    )
 
 
 def project_inspections(project: Project) -> QuerySet[Inspection]:

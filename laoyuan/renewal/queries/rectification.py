@@ -13,18 +13,21 @@ from laoyuan.core.models import User
 from laoyuan.core.scopes import get_visible_or_404, visible
 from laoyuan.renewal.models import (
     CLOCK_STATES,
-    OPEN_STATES,
     RectificationEvent,
     RectificationItem,
+    open_q,
 )
 
 
 def items_for(user: User, permission: str = "renewal.view") -> QuerySet[RectificationItem]:
-    return visible(user, RectificationItem, permission).select_related("compound", "project")
+    return visible(user, RectificationItem, permission).select_related(
+        "compound", "project", "case"
+    )
 
 
 def overdue_q(today: dt.date) -> Q:
-    return Q(state__in=CLOCK_STATES, deadline__lt=today)
+    """Past the deadline while still to be fixed, and its case (if any) not closed."""
+    return open_q(states=CLOCK_STATES) & Q(deadline__lt=today)
 
 
 def item_list(
@@ -47,7 +50,9 @@ def item_list(
     if origin:
         qs = qs.filter(origin=origin)
     if state == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
+        qs = qs.filter(open_q())
+    elif state == "closed":
+        qs = qs.filter(Q(state="closed") | (Q(case__state="closed") & ~Q(state="cancelled")))
     elif state:
         qs = qs.filter(state=state)
     if overdue:
@@ -59,7 +64,7 @@ def item_or_404(user: User, pk: int, permission: str = "renewal.view") -> Rectif
     return get_visible_or_404(
         user,
         RectificationItem.objects.select_related(
-            "compound", "project", "inspection", "topic", "rating__asset", "created_by"
+            "compound", "project", "inspection", "topic", "rating__asset", "created_by", "case"
         ),
         permission,
         pk=pk,
@@ -71,4 +76,4 @@ def item_events(item: RectificationItem) -> QuerySet[RectificationEvent]:
 
 
 def is_overdue(item: RectificationItem, today: dt.date | None = None) -> bool:
-    return item.state in CLOCK_STATES and item.deadline < (today or timezone.localdate())
+    return item.effective_state in CLOCK_STATES and item.deadline < (today or timezone.localdate())

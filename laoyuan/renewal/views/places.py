@@ -19,6 +19,7 @@ from laoyuan.core.scopes import get_visible_or_404
 from laoyuan.registry.models import Building
 from laoyuan.registry.views.furniture import MAX_OPTIONS, Crumb, paginate
 from laoyuan.renewal import actions
+from laoyuan.renewal.actions import rectification as rectification_actions
 from laoyuan.renewal.forms.places import (
     AssetForm,
     CheckupForm,
@@ -111,6 +112,8 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_steps(item: RectificationItem) -> list[tuple[str, str]]:
+    if item.effective_state != item.state:
+        return []  # closed with its case
     return [(s, RectificationState(s).label) for s in RECTIFICATION_TRANSITIONS.get(item.state, ())]
 
 
@@ -120,8 +123,15 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An item: what, where, who, by when; its timeline; its next step."""
     user = request.user
     item = queries.item_or_404(user, pk)
-    form = ItemTransitionForm(request.POST or None, states=_item_steps(item))
-    if request.method == "POST" and form.is_valid():
+    form = ItemTransitionForm(
+        request.POST if request.POST.get("form") != "case" else None, states=_item_steps(item)
+    )
+    if request.method == "POST" and request.POST.get("form") == "case":
+        if attempt(form, lambda: actions.rectification_open_case(actor=user, item=item)):
+            item.refresh_from_db()
+            messages.success(request, _("已转为工单 %(rid)s。") % {"rid": item.case.request_id})
+            return redirect("renewal:rectification", pk=item.pk)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = attempt(
             form,
@@ -144,6 +154,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": list(queries.item_events(item)),
             "may_move": bool(_item_steps(item))
             and (may(user, "renewal.rectify", item) or may(user, "renewal.inspect", item)),
+            "may_open_case": item.case_id is None
+            and item.is_open
+            and rectification_actions.may_open_case(user, item.compound),
+            "may_see_case": item.case_id is not None and may(user, "cases.view", item.case),
             "crumbs": compound_crumbs(item.compound, item.title),
         },
     )

@@ -23,6 +23,7 @@ from laoyuan.decisions.models import Decision
 from laoyuan.registry.models import Building
 from laoyuan.registry.views.furniture import MAX_OPTIONS, Crumb, paginate
 from laoyuan.renewal import actions, requirements
+from laoyuan.renewal.actions.links import PLAN_NOTICE_STATES
 from laoyuan.renewal.forms.projects import (
     AttachmentForm,
     ProjectFilterForm,
@@ -43,6 +44,7 @@ from laoyuan.renewal.models import (
 from laoyuan.renewal.progress import percent_down
 from laoyuan.renewal.queries import checkup as checkup_queries
 from laoyuan.renewal.queries import funding as funding_queries
+from laoyuan.renewal.queries import links as link_queries
 from laoyuan.renewal.queries import projects as queries
 from laoyuan.renewal.queries import rectification as item_queries
 from laoyuan.renewal.views.common import (
@@ -216,7 +218,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about a project at a glance: facts, where it stands in the lifecycle with the
-    checklist of each next step (and the checks not enforced yet), the topics and voices that
+    checklist of each next step, its owners' vote and its notices, the topics and voices that
     asked for it, money, progress, supervision, documents and the timeline."""
     user = request.user
     project = queries.project_or_404(user, pk)
@@ -252,9 +254,24 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "can_manage": can_manage,
             "can_fund": may(user, "renewal.funds", project),
+            "vote": facts.vote,
+            "can_see_votes": may(user, "votes.view", project.compound),
+            "notices": link_queries.project_notices(project),
+            "can_see_notices": may(user, "notices.view", project.compound),
+            "can_publish_plan": can_manage
+            and project.state in PLAN_NOTICE_STATES
+            and may(user, "notices.publish", project.compound),
+            "can_publish_accounts": project.state != ProjectState.CANCELLED
+            and statement_has_sources(statement)
+            and may(user, "renewal.funds", project)
+            and may(user, "notices.publish", project.compound),
             "crumbs": project_crumbs(project),
         },
     )
+
+
+def statement_has_sources(statement) -> bool:
+    return bool(statement.lines)
 
 
 def _step_choices(project: Project) -> list[tuple[str, str]]:

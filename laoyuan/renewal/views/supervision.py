@@ -275,7 +275,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "project": inspection.project,
             "photos": list(inspection.photos.order_by("id")),
-            "problems": list(inspection.problems.order_by("deadline", "id")),
+            "problems": list(inspection.problems.select_related("case").order_by("deadline", "id")),
             "crumbs": project_crumbs(inspection.project, _("监督检查")),
         },
     )
