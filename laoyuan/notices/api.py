@@ -28,8 +28,8 @@ from laoyuan.notices.models import PUBLIC_STATES, Notice, NoticeState
 from laoyuan.notices.phases import phase_label, phase_of
 from laoyuan.notices.schemas import (
     AnswerIn,
-    AttachmentOut,
     MyObjectionOut,
+    NoticeAttachmentOut,
     NoticeDetailOut,
     NoticeFilters,
     NoticeIn,
@@ -334,7 +334,7 @@ def notice_patch(request: HttpRequest, payload: NoticePatchIn, notice_id: int = 
 
 @router.post(
     "/notices/{notice_id}/attachments",
-    response={201: list[AttachmentOut]},
+    response={201: list[NoticeAttachmentOut]},
     tags=TAGS,
     summary="上传附件（草稿）",
     description=(

@@ -236,7 +236,7 @@ class NoticeOut(Schema):
         return obj["phase_label"] if isinstance(obj, dict) else phase_label(obj, _today())
 
 
-class AttachmentOut(Schema):
+class NoticeAttachmentOut(Schema):
     id: int
     name: str
     kind: str
@@ -278,7 +278,7 @@ class SubjectOut(Schema):
     url: str = Field(description="对象的页面；调用者无权查看时为空")
 
 
-class EventOut(Schema):
+class NoticeEventOut(Schema):
     at: dt.datetime
     kind: str
     kind_label: str
@@ -310,7 +310,7 @@ class ClosingOut(Schema):
     all_resolved: bool
 
 
-class BuildingOut(Schema):
+class NoticeBuildingOut(Schema):
     id: int
     label: str
 
@@ -319,10 +319,10 @@ class NoticeDetailOut(NoticeOut):
     body: str
     issuer: str
     objection_contact: str
-    buildings: list[BuildingOut]
+    buildings: list[NoticeBuildingOut]
     subject: SubjectOut | None
-    attachments: list[AttachmentOut]
-    events: list[EventOut]
+    attachments: list[NoticeAttachmentOut]
+    events: list[NoticeEventOut]
     objections: CountsOut
     closing: ClosingOut | None
     provisional_years: list[int] = Field(description="公示期所跨、节假日安排尚未公布的年份")

@@ -55,7 +55,7 @@ class TicketOut(Schema):
     chosen: bool
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     id: int
     volunteer_id: int
     number: int
@@ -75,7 +75,7 @@ class SupervisionOut(Schema):
     witnesses: str
     draw: list[TicketOut]
     draw_verified: bool | None = Field(description="用记录的种子和名单重新抽签，结果是否一致")
-    members: list[MemberOut]
+    members: list[GroupMemberOut]
 
 
 class ProblemIn(Strict):

@@ -18,19 +18,19 @@ from laoyuan.renewal import actions, catalog, requirements
 from laoyuan.renewal.api.common import TAGS, pk, router, user_of
 from laoyuan.renewal.api.schemas import (
     AttachmentKindIn,
-    AttachmentOut,
     CatalogOut,
-    EventOut,
+    ProjectAttachmentOut,
     ProjectCreateIn,
     ProjectDetailOut,
+    ProjectEventOut,
     ProjectFilters,
     ProjectNoticeIn,
     ProjectOut,
     ProjectPatchIn,
-    ResolutionIn,
+    ProjectResolutionIn,
+    ProjectVoteIn,
     TopicsIn,
     TransitionIn,
-    VoteIn,
     money_out,
 )
 from laoyuan.renewal.progress import percent_down
@@ -325,7 +325,7 @@ def project_topics(request: HttpRequest, payload: TopicsIn, project_id: int = pk
     description="作出决定的会议决定（本小区会议的决定）。",
 )
 def project_resolution(
-    request: HttpRequest, payload: ResolutionIn, project_id: int = pk("项目编号")
+    request: HttpRequest, payload: ProjectResolutionIn, project_id: int = pk("项目编号")
 ):
     user = user_of(request)
     project = queries.project_or_404(user, project_id)
@@ -351,7 +351,7 @@ def project_resolution(
         "项目资金落实后不能再更换。表决须结束计票并获通过，项目才能改为“已决策”。"
     ),
 )
-def project_vote(request: HttpRequest, payload: VoteIn, project_id: int = pk("项目编号")):
+def project_vote(request: HttpRequest, payload: ProjectVoteIn, project_id: int = pk("项目编号")):
     user = user_of(request)
     project = queries.project_or_404(user, project_id)
     vote = None
@@ -413,7 +413,7 @@ def project_notice_accounts(
 
 @router.get(
     "/renewal/projects/{project_id}/events",
-    response=list[EventOut],
+    response=list[ProjectEventOut],
     tags=TAGS,
     summary="项目记录（时间线）",
 )
@@ -425,7 +425,7 @@ def project_events(request: HttpRequest, project_id: int = pk("项目编号")):
 
 @router.post(
     "/renewal/projects/{project_id}/attachments",
-    response={201: AttachmentOut},
+    response={201: ProjectAttachmentOut},
     tags=TAGS,
     summary="上传附件（方案、图纸、凭证、验收报告……）",
     description="multipart/form-data：kind、title、file。按内容检查（PDF、图片、XLSX、DOCX，≤20MB），加密保存。",

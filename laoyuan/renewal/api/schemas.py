@@ -194,7 +194,7 @@ class TopicBrief(Schema):
     voices: int
 
 
-class ResolutionOut(Schema):
+class ProjectResolutionOut(Schema):
     decision_id: int
     meeting: Ref
     held_on: dt.date
@@ -239,7 +239,7 @@ class ProjectDetailOut(ProjectBase):
     quantities: list[QuantityOut]
     topics: list[TopicBrief]
     voices: int = Field(description="来自居民的意见条数")
-    resolution: ResolutionOut | None
+    resolution: ProjectResolutionOut | None
     progress_percent: str = Field(description="工程进度（%），向下取到0.1，无工程子项时为“—”")
     money: MoneyOut
     open_problems: int
@@ -252,7 +252,7 @@ class ProjectDetailOut(ProjectBase):
     notices: list[NoticeBrief] = Field(description="以本项目为对象的公示（方案、账目……）")
 
 
-class VoteIn(Strict):
+class ProjectVoteIn(Strict):
     vote_id: Id | None = Field(description="本小区、同一事项的业主表决；null 取消关联")
 
 
@@ -275,11 +275,11 @@ class TopicsIn(Strict):
     topic_ids: Many(Id, most=100)
 
 
-class ResolutionIn(Strict):
+class ProjectResolutionIn(Strict):
     decision_id: Id
 
 
-class EventOut(Schema):
+class ProjectEventOut(Schema):
     id: int
     at: dt.datetime
     kind: str
@@ -308,7 +308,7 @@ class ProjectFilters(Schema):
     q: Text(40) = ""
 
 
-class AttachmentOut(Schema):
+class ProjectAttachmentOut(Schema):
     id: int
     kind: str
     kind_label: str
