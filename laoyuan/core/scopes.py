@@ -20,6 +20,21 @@ from laoyuan.core.rules import roles_with
 _NOTHING = Q(pk__in=[])
 
 
+def compound_wide_paths(prefix: str = "") -> dict[str, str]:
+    """`scope_paths` of a model that belongs to a compound and carries its community and street
+    (so lists at district scale filter on indexed columns instead of joining up the tree), and
+    that is compound-wide: workers on a building or a grid see their whole compound's (voices,
+    topics, cases, notices, renovation projects). `prefix` reaches it through a relation."""
+    return {
+        "district": f"{prefix}street__district_id",
+        "street": f"{prefix}street_id",
+        "community": f"{prefix}community_id",
+        "compound": f"{prefix}compound_id",
+        "building": f"{prefix}compound__buildings",
+        "grid": f"{prefix}compound__grids",
+    }
+
+
 def assignments_of(user: User) -> list[RoleAssignment]:
     """The user's assignments, loaded once per user object (one query per request)."""
     if not user.is_authenticated:

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.core.models import TimeStamped
+from laoyuan.core.scopes import compound_wide_paths
 
 
 class MeetingKind(models.TextChoices):
@@ -83,12 +84,7 @@ class Meeting(TimeStamped):
     )
 
     scope_paths = {
-        "district": "street__district_id",
-        "street": "street_id",
-        "community": "community_id",
-        "compound": "compound_id",
-        "building": "compound__buildings",
-        "grid": "compound__grids",
+        **compound_wide_paths(),
         # Residents see the meetings of their compound (to sign in on the day).
         "household": "compound__households",
     }

@@ -26,6 +26,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.core.models import TimeStamped
+from laoyuan.core.scopes import compound_wide_paths
 from laoyuan.core.storage import sealed_storage
 
 TITLE_MAX = 120
@@ -41,14 +42,7 @@ def _place_paths(prefix: str = "") -> dict[str, str]:
     """A notice carries its community and street, so lists filter on indexed columns. Staff on
     a compound see its notices (a community-wide notice belongs to the community's staff);
     workers on a building or a grid see their whole compound's, as for topics."""
-    return {
-        "district": f"{prefix}street__district_id",
-        "street": f"{prefix}street_id",
-        "community": f"{prefix}community_id",
-        "compound": f"{prefix}compound_id",
-        "building": f"{prefix}compound__buildings",
-        "grid": f"{prefix}compound__grids",
-    }
+    return compound_wide_paths(prefix)
 
 
 class NoticeKind(models.TextChoices):

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.core.models import TimeStamped
+from laoyuan.core.scopes import compound_wide_paths
 from laoyuan.core.storage import sealed_storage
 
 # Longest text one voice may hold (the engine's own limit: text.MAX_CHARS).
@@ -26,16 +27,9 @@ VOICE_MAX_CHARS = 5000
 
 def _place_paths(prefix: str = "") -> dict[str, str]:
     """Voices and topics belong to a compound and carry its community and street, so that a
-    street's funnel filters on an indexed column instead of joining up the tree."""
-    return {
-        "district": f"{prefix}street__district_id",
-        "street": f"{prefix}street_id",
-        "community": f"{prefix}community_id",
-        "compound": f"{prefix}compound_id",
-        # Topics are compound-wide: workers on a building or a grid see their compound's.
-        "building": f"{prefix}compound__buildings",
-        "grid": f"{prefix}compound__grids",
-    }
+    street's funnel filters on an indexed column instead of joining up the tree; topics are
+    compound-wide."""
+    return compound_wide_paths(prefix)
 
 
 class Channel(models.TextChoices):

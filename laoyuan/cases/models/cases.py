@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from laoyuan.core.models import TimeStamped
+from laoyuan.core.scopes import compound_wide_paths
 from laoyuan.core.storage import sealed_storage
 
 # The longest description and note a case takes (a 12345 work order's text is well under it).
@@ -107,17 +108,9 @@ class Step(models.TextChoices):
 
 
 def _place_paths(prefix: str = "") -> dict[str, str]:
-    return {
-        "district": f"{prefix}street__district_id",
-        "street": f"{prefix}street_id",
-        "community": f"{prefix}community_id",
-        "compound": f"{prefix}compound_id",
-        # Case work is compound-wide, as voices are: a grid worker follows her compound's cases.
-        "building": f"{prefix}compound__buildings",
-        "grid": f"{prefix}compound__grids",
-        # Party staff see the cases assigned to their party, while it is.
-        "party": f"{prefix}party_id",
-    }
+    # Case work is compound-wide, as voices are: a grid worker follows her compound's cases.
+    # Party staff see the cases assigned to their party, while it is.
+    return {**compound_wide_paths(prefix), "party": f"{prefix}party_id"}
 
 
 class Case(TimeStamped):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from laoyuan.core.models import TimeStamped
+from laoyuan.core.scopes import compound_wide_paths
 from laoyuan.core.storage import sealed_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -25,14 +26,7 @@ def place_paths(prefix: str = "") -> dict[str, str]:
     """Renewal objects belong to a compound and carry its community and street, so portfolios
     filter on indexed columns; like topics they are compound-wide, so workers on a building or
     a grid see their compound's."""
-    return {
-        "district": f"{prefix}street__district_id",
-        "street": f"{prefix}street_id",
-        "community": f"{prefix}community_id",
-        "compound": f"{prefix}compound_id",
-        "building": f"{prefix}compound__buildings",
-        "grid": f"{prefix}compound__grids",
-    }
+    return compound_wide_paths(prefix)
 
 
 class RenewalClass(models.TextChoices):
